@@ -1,0 +1,24 @@
+"""Canvas array -> Result: preprocessing and inference, timed. Shared by the window's
+worker, the command line and the benchmark so they measure and show the same thing."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from mnistviz.model import LoadedModel
+from mnistviz.preprocess import preprocess_steps
+from mnistviz.result import Result
+
+
+def analyse(canvas: np.ndarray, model: LoadedModel, centre: bool = True, request_id: int = 0) -> Result | None:
+    """None for an empty canvas: no ink, no prediction."""
+    started = time.perf_counter()
+    steps = preprocess_steps(canvas, centre)
+    preprocess_ms = (time.perf_counter() - started) * 1000
+    if steps is None:
+        return None
+    result = model.run(steps.input_28, {"preprocess_ms": preprocess_ms}, request_id=request_id)
+    return dataclasses.replace(result, steps=steps)

@@ -1,0 +1,1 @@
+"""Qt views: everything here reads Results; nothing in the core imports this package."""
