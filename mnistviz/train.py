@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from mnistviz import mnist_data
 from mnistviz.architectures import ARCHITECTURES
@@ -86,7 +86,7 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
         return loss
 
     optimiser.step(closure)
-    return float(log_t.exp())
+    return float(log_t.detach().exp())
 
 
 def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
@@ -103,25 +103,29 @@ def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bi
 
 def confusion_png(confusion: np.ndarray, title: str, path: Path) -> None:
     """A labelled confusion matrix drawn with Pillow (no plotting library needed)."""
-    cell, margin = 44, 70
-    size = margin + 10 * cell + 10
-    image = Image.new("RGB", (size, size + 30), "white")
+    font = ImageFont.load_default(size=15)
+    small = ImageFont.load_default(size=13)
+    cell, left, top = 46, 80, 80
+    image = Image.new("RGB", (left + 10 * cell + 20, top + 10 * cell + 20), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((10, 8), title, fill="black")
-    draw.text((margin, margin - 34), "predicted →", fill="black")
-    draw.text((6, margin + 5 * cell), "true ↓", fill="black")
+    draw.text((12, 10), title, fill="black", font=font)
+    draw.text((left + 3 * cell, top - 48), "predicted digit", fill="black", font=font)
+    draw.text((8, top - 26), "true digit", fill="black", font=small)
     row_totals = confusion.sum(1, keepdims=True).clip(min=1)
     for t in range(10):
-        draw.text((margin - 16, margin + t * cell + cell // 2 - 6), str(t), fill="black")
-        draw.text((margin + t * cell + cell // 2 - 3, margin - 16), str(t), fill="black")
+        draw.text((left - 22, top + t * cell + cell // 2 - 8), str(t), fill="black", font=font)
+        draw.text((left + t * cell + cell // 2 - 4, top - 24), str(t), fill="black", font=font)
         for p in range(10):
             share = confusion[t, p] / row_totals[t, 0]
-            shade = int(255 * (1 - min(1.0, share * (1 if t == p else 20))))
-            colour = (shade, shade, 255) if t == p else (255, shade, shade)
-            x0, y0 = margin + p * cell, margin + t * cell
+            # Errors are rare: scale their shading up so a 1 % confusion is visible.
+            strength = min(1.0, share if t == p else share * 20)
+            shade = int(255 * (1 - strength))
+            colour = (shade, int(shade * 0.9 + 25), 255) if t == p else (255, shade, shade)
+            x0, y0 = left + p * cell, top + t * cell
             draw.rectangle([x0, y0, x0 + cell - 2, y0 + cell - 2], fill=colour)
-            text_colour = "white" if shade < 110 else "black"
-            draw.text((x0 + 4, y0 + cell // 2 - 6), str(int(confusion[t, p])), fill=text_colour)
+            if confusion[t, p]:
+                text_colour = "white" if shade < 110 else "black"
+                draw.text((x0 + 5, y0 + cell // 2 - 8), str(int(confusion[t, p])), fill=text_colour, font=small)
     image.save(path)
 
 

@@ -1,0 +1,3 @@
+from mnistviz.cli import main
+
+raise SystemExit(main())

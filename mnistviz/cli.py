@@ -1,0 +1,130 @@
+"""`mnistviz` command line: no sub-command opens the window.
+
+Heavy imports (torch, Qt) happen inside the sub-commands so that each pays only for
+what it uses and the window can appear before torch is loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from mnistviz import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mnistviz",
+        description="Draw a digit and watch a small CNN's feature maps and probabilities live. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"mnistviz {__version__}")
+    parser.add_argument("--model", help="TorchScript model file for the window (default: bundled readout)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    predict = commands.add_parser("predict", help="classify an image file")
+    predict.add_argument("image", help="any image Pillow reads; dark ink on light paper is inverted")
+    predict.add_argument("--model", dest="predict_model", help="TorchScript model (default: bundled readout)")
+    predict.add_argument("--json", action="store_true", help="print the reference service's /predict fields")
+    predict.add_argument("--export", metavar="DIR", help="also write featuremaps.png, one PNG per map, result.json")
+    predict.add_argument("--no-centre", action="store_true", help="skip MNIST centring (shows why it matters)")
+
+    selftest = commands.add_parser("selftest", help="check the bundled models, samples, window and export")
+    selftest.add_argument("--keep", metavar="DIR", help="keep the exported files in DIR")
+
+    bench = commands.add_parser("bench", help="measure preprocessing, inference, rendering and latency")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--model", dest="bench_model", help="TorchScript model (default: bundled readout)")
+    bench.add_argument("--repeat", type=int, default=500, help="timed repetitions per figure (default 500)")
+    bench.add_argument("--updates", type=int, default=2000, help="live updates for the memory figure")
+    return parser
+
+
+def predict_payload(result, latency_ms: float) -> dict:
+    """The reference service's /predict response: featuremap<stage><filter> as nested lists."""
+    payload = {
+        "status": "success",
+        "prediction": result.prediction,
+        "label": result.classes[result.prediction],
+        "probabilities": [round(float(p), 6) for p in result.probabilities],
+        "latency_ms": round(latency_ms, 3),
+        "model": result.model_name,
+    }
+    for stage_number, maps in enumerate(result.stages.values(), start=1):
+        for filter_number, fmap in enumerate(maps, start=1):
+            payload[f"featuremap{stage_number}{filter_number}"] = fmap.round(6).tolist()
+    return payload
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+
+    def fail(message: str, code: int = 1) -> int:
+        if args.json:
+            print(json.dumps({"status": "error", "message": message}))
+        else:
+            print(f"error: {message}", file=sys.stderr)
+        return code
+
+    from mnistviz.model import ModelError, configure_threads, load_model
+    from mnistviz.pipeline import analyse
+    from mnistviz.preprocess import ImageInputError, load_drawing
+    from mnistviz.resources import bundled_model
+
+    configure_threads()
+    try:
+        model = load_model(args.predict_model or bundled_model())
+    except ModelError as exc:
+        return fail(str(exc))
+    try:
+        drawing = load_drawing(args.image)
+    except ImageInputError as exc:
+        return fail(str(exc))
+    analysis_started = time.perf_counter()
+    result = analyse(drawing, model, centre=not args.no_centre)
+    if result is None:
+        return fail(f"{Path(args.image).name}: no ink found (the image is blank)")
+    latency_ms = (time.perf_counter() - analysis_started) * 1000
+
+    if args.export:
+        from mnistviz.export import ExportError, export_result
+
+        try:
+            written = export_result(result, args.export)
+        except ExportError as exc:
+            return fail(str(exc))
+    if args.json:
+        print(json.dumps(predict_payload(result, latency_ms)))
+        return 0
+    ranked = sorted(range(len(result.probabilities)), key=lambda i: -result.probabilities[i])
+    print(f"{Path(args.image).name}: {result.classes[result.prediction]} "
+          f"({result.confidence * 100:.1f} %, model {result.model_name})")
+    print("  then: " + ", ".join(f"{result.classes[i]} {result.probabilities[i] * 100:.1f} %" for i in ranked[1:4]))
+    print(f"  {latency_ms:.1f} ms to analyse, {(time.perf_counter() - started) * 1000:.0f} ms in all")
+    if args.export:
+        print(f"  wrote {len(written)} files to {args.export}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "predict":
+        return run_predict(args)
+    if args.command == "selftest":
+        from mnistviz.selftest import run_selftest
+
+        return run_selftest(keep=args.keep)
+    if args.command == "bench":
+        from mnistviz.bench import run_bench
+
+        return run_bench(args)
+    from mnistviz.app import run_app
+
+    return run_app(model_path=args.model)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

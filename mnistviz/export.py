@@ -1,0 +1,375 @@
+"""Export one Result as PNG files and JSON, with Pillow: no Qt, no torch.
+
+``export_result(result, folder)`` writes into `folder`:
+
+* ``featuremaps.png``: a contact sheet (white background, prints and projects well):
+  the prediction, the 28x28 input, the probabilities as bars with the predicted class
+  highlighted, and each stage as a labelled grid of its maps (filter numbers 1..C)
+  with its own colour bar and min/max numbers;
+* one PNG per map, ``conv1_01.png`` ... ``conv2_10.png`` ... ``pool_10.png`` (prefix by
+  stage position, see `STAGE_PREFIXES`), upscaled by an integer factor to at least
+  `MAP_PNG_MIN_SIZE` px with nearest neighbour, in the same colour map and levels as
+  the sheet;
+* ``result.json``: prediction, class label, probabilities, model name, timings, stage
+  names and shapes, colour map, scale mode, app version.
+
+Everything is written into a hidden staging folder inside `folder` and then renamed
+into place, so a failure leaves no partial files. A missing or unwritable folder
+raises `ExportError` with a message meant for the user.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from mnistviz import __version__, colormaps
+from mnistviz.mosaic import DEFAULT_SCALE_MODE, SCALE_MODES, Levels, StageScale, grid_shape
+from mnistviz.result import Result
+
+SHEET_NAME = "featuremaps.png"
+JSON_NAME = "result.json"
+STAGE_PREFIXES = ("conv1", "conv2", "pool")  # by stage position; more stages: stage4, stage5, ...
+MAP_PNG_MIN_SIZE = 224  # per-map PNGs: the longer side is at least this many pixels
+SHEET_CELL = 112  # contact sheet: each map is upscaled by an integer factor to at most this
+INPUT_SCALE = 9  # contact sheet: the 28x28 input at 9x = 252 px
+
+# Shared look: the prediction dock uses the same highlight colour for the winning class.
+WINNER_COLOUR = "#E8743B"
+BAR_COLOUR = "#B4BEC9"
+INK = "#1F2328"
+MUTED = "#5F6B7A"
+RULE = "#D5DAE0"
+BACKGROUND = "#FFFFFF"
+
+
+class ExportError(Exception):
+    """The export could not be written; the message says why, for the user."""
+
+
+def stage_prefix(position: int) -> str:
+    """File-name prefix of the stage at `position` (0-based): conv1, conv2, pool, stage4..."""
+    return STAGE_PREFIXES[position] if position < len(STAGE_PREFIXES) else f"stage{position + 1}"
+
+
+def map_filename(position: int, index: int) -> str:
+    """``conv1_01.png`` for map `index` (0-based) of the stage at `position`."""
+    return f"{stage_prefix(position)}_{index + 1:02d}.png"
+
+
+def upscale_factor(height: int, width: int, minimum: int = MAP_PNG_MIN_SIZE) -> int:
+    """The integer factor that brings the longer side to at least `minimum` px."""
+    return max(1, math.ceil(minimum / max(height, width)))
+
+
+def stage_levels(result: Result, scale_mode: str = DEFAULT_SCALE_MODE,
+                 levels: Mapping[str, tuple[float, float]] | None = None
+                 ) -> list[tuple[str, np.ndarray, Levels]]:
+    """Per stage: (name, values to colour, levels), as the docks show them.
+
+    "fixed" has no history here, so it equals "stage" unless `levels` gives the range
+    (e.g. the docks' current fixed ranges, by stage name). "map" normalises each map."""
+    out = []
+    for name, maps in result.stages.items():
+        scale = StageScale(scale_mode)
+        values, lv = scale.prepare(maps)
+        if levels is not None and name in levels and not lv.relative:
+            lo, hi = (float(v) for v in levels[name])
+            lv = Levels(lo, hi if hi > lo else lo + 1.0, False)
+        out.append((name, values, lv))
+    return out
+
+
+def render_map(values: np.ndarray, lv: Levels, colormap: str = colormaps.DEFAULT, factor: int = 1) -> Image.Image:
+    """One (H, W) map as an RGB image, each pixel a `factor` x `factor` block."""
+    rgb = colormaps.apply(values, lv.lo, lv.hi, colormap)
+    if factor > 1:
+        rgb = np.repeat(np.repeat(rgb, factor, axis=0), factor, axis=1)
+    return Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+
+
+def export_result(result: Result, folder: str | os.PathLike, colormap: str = colormaps.DEFAULT,
+                  scale_mode: str = DEFAULT_SCALE_MODE,
+                  levels: Mapping[str, tuple[float, float]] | None = None) -> list[Path]:
+    """Write the contact sheet, one PNG per map and result.json into `folder`.
+
+    Returns the written paths (sheet, maps in stage order, JSON). Existing files of the
+    same names are replaced. Raises `ExportError` if `folder` is missing or cannot be
+    written; then no new file is left behind.
+    """
+    colormaps.lut(colormap)  # KeyError for an unknown colour map, before touching the disk
+    if scale_mode not in SCALE_MODES:
+        raise ValueError(f"unknown scale mode {scale_mode!r}; known: {', '.join(SCALE_MODES)}")
+    folder = Path(folder)
+    if not folder.exists():
+        raise ExportError(f"Cannot export to {folder}: the folder does not exist.")
+    if not folder.is_dir():
+        raise ExportError(f"Cannot export to {folder}: it is not a folder.")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".mnistviz-export-", dir=folder))
+    except OSError as exc:
+        raise ExportError(f"Cannot export to {folder}: the folder cannot be written "
+                          f"({exc.strerror or exc}).") from exc
+
+    moved: list[Path] = []
+    try:
+        try:
+            names = _write_all(result, staging, colormap, scale_mode, levels)
+            for name in names:
+                target = folder / name
+                os.replace(staging / name, target)
+                moved.append(target)
+        except OSError as exc:
+            for path in moved:  # roll back: no partial export
+                path.unlink(missing_ok=True)
+            raise ExportError(f"Cannot export to {folder}: writing the files failed "
+                              f"({exc.strerror or exc}); nothing was saved.") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return moved
+
+
+def _write_all(result: Result, staging: Path, colormap: str, scale_mode: str,
+               levels: Mapping[str, tuple[float, float]] | None) -> list[str]:
+    stages = stage_levels(result, scale_mode, levels)
+    names = [SHEET_NAME]
+    render_sheet(result, stages, colormap, scale_mode).save(staging / SHEET_NAME, optimize=True)
+    for position, (_, values, lv) in enumerate(stages):
+        factor = upscale_factor(*values.shape[1:])
+        for index in range(values.shape[0]):
+            name = map_filename(position, index)
+            render_map(values[index], lv, colormap, factor).save(staging / name)
+            names.append(name)
+    summary = result_summary(result, stages, colormap, scale_mode, names + [JSON_NAME])
+    (staging / JSON_NAME).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    names.append(JSON_NAME)
+    return names
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def result_summary(result: Result, stages, colormap: str, scale_mode: str, files: list[str]) -> dict:
+    """The content of result.json."""
+    return {
+        "app": "mnistviz",
+        "app_version": __version__,
+        "created": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "model_name": result.model_name,
+        "prediction": result.prediction,
+        "label": result.classes[result.prediction],
+        "confidence": _finite(result.confidence),
+        "classes": list(result.classes),
+        "probabilities": [_finite(p) for p in result.probabilities],
+        "logits": [_finite(v) for v in result.logits],
+        "timings": {k: _finite(v) for k, v in result.timings.items()},
+        "colormap": colormap,
+        "scale_mode": scale_mode,
+        "stages": [
+            {
+                "name": name,
+                "prefix": stage_prefix(position),
+                "shape": [int(d) for d in maps.shape],
+                "min": _finite(maps.min()),
+                "max": _finite(maps.max()),
+                "levels": None if lv.relative else [_finite(lv.lo), _finite(lv.hi)],
+                "relative": lv.relative,
+            }
+            for position, ((name, _, lv), maps) in enumerate(zip(stages, result.stages.values()))
+        ],
+        "files": files,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Contact sheet
+
+@lru_cache(maxsize=None)
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's bundled scalable font (Pillow >= 10.1), so the sheet looks the same everywhere."""
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # pragma: no cover - an old Pillow without sizes
+        return ImageFont.load_default()
+
+
+def format_value(value: float) -> str:
+    """Short, readable numbers for scale bars: 0, 0.53, 12.4, 1.2e+03."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if 0.01 <= abs(value) < 1000:
+        return f"{value:.3g}"
+    return f"{value:.2g}"
+
+
+_SCALE_CAPTIONS = {
+    "stage": "one colour scale for the stage",
+    "fixed": "fixed colour scale",
+    "map": "each map scaled on its own",
+}
+
+
+class _Sheet:
+    margin = 36
+    left_width = 270
+    column_gap = 56
+    number_height = 22  # filter numbers above each tile
+    tile_gap_x = 14
+    tile_gap_y = 8
+    bar_width = 22
+    bar_text = 90  # room for the colour bar's numbers
+    title_height = 104
+    stage_header = 62
+    stage_after = 30
+
+    def __init__(self, result: Result, stages, colormap: str, scale_mode: str):
+        self.result = result
+        self.stages = stages
+        self.colormap = colormap
+        self.scale_mode = scale_mode
+        self.geometry = []
+        for _, values, _ in stages:
+            channels, h, w = values.shape
+            factor = max(1, SHEET_CELL // max(h, w))
+            rows, cols = grid_shape(channels)
+            cell_w, cell_h = w * factor, h * factor
+            grid_w = cols * cell_w + (cols - 1) * self.tile_gap_x
+            grid_h = rows * (self.number_height + cell_h) + (rows - 1) * self.tile_gap_y
+            self.geometry.append((factor, rows, cols, cell_w, cell_h, grid_w, grid_h))
+        grids_w = max(g[5] for g in self.geometry)
+        self.right_x = self.margin + self.left_width + self.column_gap
+        self.width = self.right_x + grids_w + 18 + self.bar_width + self.bar_text + self.margin
+        stages_h = sum(self.stage_header + g[6] + self.stage_after for g in self.geometry)
+        self.height = max(self.title_height + stages_h, self.title_height + self._left_height()) + self.margin
+
+    def _left_height(self) -> int:
+        return 40 + 28 * INPUT_SCALE + 36 + 40 + 32 * len(self.result.probabilities) + 30 + 4 * 24
+
+    def render(self) -> Image.Image:
+        image = Image.new("RGB", (self.width, self.height), BACKGROUND)
+        draw = ImageDraw.Draw(image)
+        self._title(draw)
+        self._left(image, draw)
+        y = self.title_height
+        for (name, values, lv), geometry in zip(self.stages, self.geometry):
+            y = self._stage(image, draw, y, name, values, lv, geometry)
+        return image
+
+    def _text(self, draw, xy, text, size, fill=INK, anchor="la", bold=False):
+        # The bundled font has no bold face: bold is the text drawn twice, 1 px apart.
+        draw.text(xy, text, font=font(size), fill=fill, anchor=anchor)
+        if bold:
+            draw.text((xy[0] + 1, xy[1]), text, font=font(size), fill=fill, anchor=anchor)
+
+    def _title(self, draw):
+        r = self.result
+        label = r.classes[r.prediction]
+        m = self.margin
+        self._text(draw, (m, m), "Prediction:", 30, MUTED, "lt")
+        x = m + draw.textlength("Prediction: ", font=font(30))
+        self._text(draw, (x, m - 6), label, 40, WINNER_COLOUR, "lt", bold=True)
+        x += draw.textlength(label + " ", font=font(40)) + 6
+        self._text(draw, (x, m), f"{r.confidence * 100:.1f} % sure", 30, INK, "lt")
+        when = datetime.now().strftime("%Y-%m-%d %H:%M")
+        self._text(draw, (self.width - m, m - 2), f"model: {r.model_name or 'unnamed'}", 18, MUTED, "rt")
+        self._text(draw, (self.width - m, m + 24), f"mnistviz {__version__} · {when}", 16, MUTED, "rt")
+        draw.line([(m, self.title_height - 28), (self.width - m, self.title_height - 28)], fill=RULE, width=2)
+
+    def _left(self, image, draw):
+        r = self.result
+        x, y = self.margin, self.title_height
+        self._text(draw, (x, y), "Input (28 x 28)", 22, INK, "lt", bold=True)
+        y += 36
+        grey = np.clip(np.asarray(r.input_28, dtype=np.float32), 0, 1)
+        pixels = (grey * 255 + 0.5).astype(np.uint8)
+        size = pixels.shape[0] * INPUT_SCALE
+        inp = Image.fromarray(pixels, "L").resize((pixels.shape[1] * INPUT_SCALE, size), Image.NEAREST)
+        image.paste(inp, (x, y))
+        draw.rectangle([x - 1, y - 1, x + inp.width, y + inp.height], outline=MUTED, width=1)
+        y += inp.height + 36
+
+        self._text(draw, (x, y), "Probabilities", 22, INK, "lt", bold=True)
+        y += 40
+        label_w, pct_w = 30, 72
+        bar_max = self.left_width - label_w - pct_w
+        for k, (cls, p) in enumerate(zip(r.classes, r.probabilities)):
+            winner = k == r.prediction
+            colour = WINNER_COLOUR if winner else BAR_COLOUR
+            cy = y + 12
+            self._text(draw, (x + label_w - 10, cy), str(cls), 20, INK, "rm", bold=winner)
+            draw.rectangle([x + label_w, y + 2, x + label_w + bar_max, y + 22], fill="#F1F3F5")
+            length = int(round(float(np.clip(p, 0, 1)) * bar_max))
+            if length > 0:
+                draw.rectangle([x + label_w, y + 2, x + label_w + length - 1, y + 22], fill=colour)
+            self._text(draw, (x + self.left_width, cy), f"{p * 100:.1f} %", 18,
+                       WINNER_COLOUR if winner else MUTED, "rm", bold=winner)
+            y += 32
+        y += 30
+        for line in (f"Colour map: {self.colormap}", f"Scale: {SCALE_MODES[self.scale_mode].lower()}",
+                     "Map files: conv1_01.png …", f"… {map_filename(len(self.stages) - 1, self.stages[-1][1].shape[0] - 1)}"):
+            self._text(draw, (x, y), line, 16, MUTED, "lt")
+            y += 24
+
+    def _stage(self, image, draw, y, name, values, lv, geometry) -> int:
+        factor, rows, cols, cell_w, cell_h, grid_w, grid_h = geometry
+        channels, h, w = values.shape
+        x0 = self.right_x
+        self._text(draw, (x0, y), name, 24, INK, "lt", bold=True)
+        sub = f"{channels} map{'s' if channels != 1 else ''} @ {h} x {w} · {_SCALE_CAPTIONS[self.scale_mode]}"
+        self._text(draw, (x0, y + 32), sub, 16, MUTED, "lt")
+        y += self.stage_header
+        for index in range(channels):
+            r, c = divmod(index, cols)
+            tx = x0 + c * (cell_w + self.tile_gap_x)
+            ty = y + r * (self.number_height + cell_h + self.tile_gap_y)
+            self._text(draw, (tx + cell_w // 2, ty + self.number_height - 4), str(index + 1), 16, MUTED, "ms")
+            tile = render_map(values[index], lv, self.colormap, factor)
+            image.paste(tile, (tx, ty + self.number_height))
+        self._colour_bar(image, draw, x0 + grid_w + 18, y + self.number_height,
+                         grid_h - self.number_height, lv)
+        return y + grid_h + self.stage_after
+
+    def _colour_bar(self, image, draw, x, y, height, lv: Levels):
+        index = np.linspace(255, 0, height).round().astype(np.intp)
+        column = colormaps.lut(self.colormap)[index]  # (height, 3), top = high
+        bar = np.repeat(column[:, None, :], self.bar_width, axis=1)
+        image.paste(Image.fromarray(np.ascontiguousarray(bar), "RGB"), (x, y))
+        draw.rectangle([x - 1, y - 1, x + self.bar_width, y + height], outline=MUTED, width=1)
+        tx = x + self.bar_width + 6
+        if lv.relative:
+            ticks = [(y, "max"), (y + height - 1, "min")]
+            self._text(draw, (tx, y + height // 2), "relative", 14, MUTED, "lm")
+        else:
+            mid = (lv.lo + lv.hi) / 2
+            ticks = [(y, format_value(lv.hi)), (y + height // 2, format_value(mid)),
+                     (y + height - 1, format_value(lv.lo))]
+        for ty, text in ticks:
+            draw.line([(x + self.bar_width, ty), (x + self.bar_width + 4, ty)], fill=MUTED, width=1)
+            self._text(draw, (tx + 2, ty), text, 16, INK, "lm")
+
+
+def render_sheet(result: Result, stages=None, colormap: str = colormaps.DEFAULT,
+                 scale_mode: str = DEFAULT_SCALE_MODE) -> Image.Image:
+    """The contact sheet as a Pillow image (`stages` from `stage_levels`)."""
+    if stages is None:
+        stages = stage_levels(result, scale_mode)
+    return _Sheet(result, stages, colormap, scale_mode).render()
+
+
+__all__ = [
+    "ExportError", "export_result", "render_sheet", "render_map", "stage_levels", "stage_prefix",
+    "map_filename", "upscale_factor", "SHEET_NAME", "JSON_NAME",
+]

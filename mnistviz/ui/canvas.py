@@ -1,0 +1,491 @@
+"""The drawing canvas: pointer strokes into a 280x280 grey image (white ink on black).
+
+The image is the data sent to the model, so it stays 280x280 whatever the widget's
+size or the screen's pixel ratio; the widget shows it in the largest centred square.
+Everything drawn on top (grid, brush outline, border) is screen-only.
+
+Signals (none carries pixels; read them with `image_array()`):
+
+* `strokeChanged` - the one to connect to inference. Emitted whenever the image
+  changed: while drawing, at most once per display frame (the first change at once,
+  later ones batched by a single-shot timer); when a stroke ends, if a change is
+  still pending; and at once after clear / undo / redo / set_image_array /
+  load_image_file / show_sample.
+* `strokeFinished` - a pointer stroke ended (after its last `strokeChanged`).
+* `undoStateChanged(can_undo, can_redo)`, `toolChanged(eraser)`,
+  `brushSizeChanged(size)`, `gridVisibleChanged(visible)`.
+* `loadFailed(message)` - a dropped file could not be used (the canvas is unchanged).
+
+Like Qt's tablet example, tablet events are accepted so Qt synthesizes no mouse
+events from them, and mouse events are ignored while a tablet stroke is active.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QInputDevice,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPointingDevice,
+    QTabletEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from mnistviz.preprocess import ImageInputError, fit_into, ink_box, load_drawing
+from mnistviz.resources import SAMPLES, resource
+
+CANVAS_SIZE = 280  # image pixels, 10 per pixel of the network's 28x28 input
+GRID_CELLS = 28
+BRUSH_MIN, BRUSH_MAX = 4, 40
+DEFAULT_BRUSH = 18  # about 1/10 of a digit's height, like MNIST strokes
+PRESSURE_MIN_FRACTION = 0.25  # the lightest tablet touch draws a quarter of the brush width
+UNDO_LEVELS = 200  # 200 x 78 kB snapshots = 16 MB at most
+INK, PAPER = 255, 0
+FALLBACK_FRAME_MS = 16
+
+
+@dataclass
+class _Stroke:
+    """One pointer stroke in progress, in image coordinates."""
+
+    erase: bool
+    from_tablet: bool
+    button: Qt.MouseButton
+    before: np.ndarray  # the image before the stroke: what undo restores
+    last_point: QPointF
+    last_mid: QPointF  # strokes are drawn from midpoint to midpoint (quadratic smoothing)
+    last_width: float
+
+
+@cache
+def _bundled_samples() -> tuple[np.ndarray, np.ndarray]:
+    with np.load(resource(*SAMPLES)) as data:
+        return data["images"], data["labels"]
+
+
+class Canvas(QWidget):
+    strokeChanged = Signal()
+    strokeFinished = Signal()
+    undoStateChanged = Signal(bool, bool)
+    toolChanged = Signal(bool)
+    brushSizeChanged = Signal(int)
+    gridVisibleChanged = Signal(bool)
+    loadFailed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._image = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
+        self._image.fill(PAPER)
+        self._brush_size = DEFAULT_BRUSH
+        self._eraser = False
+        self._grid_visible = False
+        self._stroke: _Stroke | None = None
+        self._hover: QPointF | None = None  # image coordinates of the pointer, for the brush outline
+        self._undo: deque[np.ndarray] = deque(maxlen=UNDO_LEVELS)
+        self._redo: deque[np.ndarray] = deque(maxlen=UNDO_LEVELS)
+        self._sample_turn: dict[int, int] = {}
+
+        # Throttle: at most one strokeChanged per frame; a change made while the timer
+        # runs is remembered and emitted when it fires (at most one pending).
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.timeout.connect(self._on_frame_timer)
+        self._change_pending = False
+
+        self.setMinimumSize(CANVAS_SIZE, CANVAS_SIZE)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMouseTracking(True)  # the brush outline follows the pointer
+        self.setAttribute(Qt.WidgetAttribute.WA_TabletTracking)
+        self.setAcceptDrops(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setAccessibleName("Drawing canvas")
+        self.setAccessibleDescription("Draw a digit with the left button; the right button erases.")
+
+    # ----- state -------------------------------------------------------------------
+
+    @property
+    def brush_size(self) -> int:
+        return self._brush_size
+
+    def set_brush_size(self, size: int) -> None:
+        size = max(BRUSH_MIN, min(BRUSH_MAX, int(size)))
+        if size != self._brush_size:
+            self._update_hover_area()  # the old outline...
+            self._brush_size = size
+            self._update_hover_area()  # ...and the new one
+            self.brushSizeChanged.emit(size)
+
+    @property
+    def eraser(self) -> bool:
+        return self._eraser
+
+    def set_eraser(self, on: bool) -> None:
+        if bool(on) != self._eraser:
+            self._eraser = bool(on)
+            self._update_hover_area()
+            self.toolChanged.emit(self._eraser)
+
+    @property
+    def grid_visible(self) -> bool:
+        return self._grid_visible
+
+    def set_grid_visible(self, visible: bool) -> None:
+        if bool(visible) != self._grid_visible:
+            self._grid_visible = bool(visible)
+            self.update()
+            self.gridVisibleChanged.emit(self._grid_visible)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def is_empty(self) -> bool:
+        """No ink, by the same threshold preprocessing uses."""
+        return ink_box(self.image_array()) is None
+
+    def is_drawing(self) -> bool:
+        return self._stroke is not None
+
+    # ----- pixels in and out ---------------------------------------------------------
+
+    def image_array(self) -> np.ndarray:
+        """A copy of the image: uint8 (280, 280), ink high."""
+        stride = self._image.bytesPerLine()
+        rows = np.frombuffer(self._image.constBits(), np.uint8, count=stride * CANVAS_SIZE)
+        return rows.reshape(CANVAS_SIZE, stride)[:, :CANVAS_SIZE].copy()
+
+    def set_image_array(self, array: np.ndarray) -> None:
+        """Replace the image (undoable). Expects uint8 (280, 280), ink high."""
+        array = np.asarray(array)
+        if array.shape != (CANVAS_SIZE, CANVAS_SIZE) or array.dtype != np.uint8:
+            raise ValueError(
+                f"expected a uint8 array of shape ({CANVAS_SIZE}, {CANVAS_SIZE}), "
+                f"found {array.dtype} {array.shape}"
+            )
+        self._finish_stroke()
+        before = self.image_array()
+        if np.array_equal(before, array):
+            return
+        self._push_undo(before)
+        self._write(array)
+
+    def clear(self) -> None:
+        """Empty the canvas (undoable)."""
+        self.set_image_array(np.zeros((CANVAS_SIZE, CANVAS_SIZE), np.uint8))
+
+    def load_image_file(self, path: str | Path) -> None:
+        """Show an image file scaled to fit (undoable); dark ink on light paper is inverted.
+
+        Raises ImageInputError, leaving the canvas unchanged, for a file that cannot
+        be read, is too large, or holds no ink.
+        """
+        drawing = load_drawing(path)
+        if ink_box(drawing) is None:
+            raise ImageInputError(f"{Path(path).name}: no ink found - the image is blank")
+        # No margin: the file's own layout is kept, so centring on/off shows what it does.
+        self.set_image_array(fit_into(drawing, CANVAS_SIZE, margin=0))
+
+    def show_sample(self, digit: int) -> None:
+        """Show a bundled MNIST test digit of this class; repeated calls cycle through them."""
+        images, labels = _bundled_samples()
+        of_class = np.flatnonzero(labels == digit)
+        if of_class.size == 0:
+            raise ValueError(f"no bundled sample of class {digit!r}")
+        turn = self._sample_turn.get(digit, 0)
+        self._sample_turn[digit] = turn + 1
+        sample = images[of_class[turn % of_class.size]]
+        # Whole 28x28 field upscaled, so the digit sits where MNIST puts it.
+        self.set_image_array(fit_into(sample, CANVAS_SIZE, margin=0))
+
+    def undo(self) -> None:
+        self._finish_stroke()
+        if self._undo:
+            self._redo.append(self.image_array())
+            self._write(self._undo.pop())
+            self._emit_undo_state()
+
+    def redo(self) -> None:
+        self._finish_stroke()
+        if self._redo:
+            self._undo.append(self.image_array())
+            self._write(self._redo.pop())
+            self._emit_undo_state()
+
+    def _write(self, array: np.ndarray) -> None:
+        data = np.ascontiguousarray(array, dtype=np.uint8)
+        # copy() detaches the QImage from the numpy buffer.
+        self._image = QImage(data.data, CANVAS_SIZE, CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8).copy()
+        self.update()
+        self._emit_changed_now()
+
+    def _push_undo(self, before: np.ndarray) -> None:
+        self._undo.append(before)
+        self._redo.clear()
+        self._emit_undo_state()
+
+    def _emit_undo_state(self) -> None:
+        self.undoStateChanged.emit(self.can_undo(), self.can_redo())
+
+    # ----- change notification (throttled while drawing) -------------------------
+
+    def _note_stroke_change(self) -> None:
+        if self._frame_timer.isActive():
+            self._change_pending = True
+        else:
+            self._frame_timer.start(self._frame_ms())
+            self.strokeChanged.emit()
+
+    def _on_frame_timer(self) -> None:
+        if self._change_pending:
+            self._change_pending = False
+            self._frame_timer.start(self._frame_ms())
+            self.strokeChanged.emit()
+
+    def _emit_changed_now(self) -> None:
+        self._frame_timer.stop()
+        self._change_pending = False
+        self.strokeChanged.emit()
+
+    def _frame_ms(self) -> int:
+        screen = self.screen()
+        rate = screen.refreshRate() if screen is not None else 0.0
+        return round(1000 / rate) if 20 <= rate <= 500 else FALLBACK_FRAME_MS
+
+    # ----- strokes ---------------------------------------------------------------
+
+    def _begin_stroke(self, pos: QPointF, erase: bool, from_tablet: bool, button: Qt.MouseButton, width: float) -> None:
+        self._stroke = _Stroke(erase, from_tablet, button, self.image_array(), pos, pos, width)
+        self._hover = None
+        self._paint_dot(pos, width)
+
+    def _continue_stroke(self, pos: QPointF, width: float) -> None:
+        stroke = self._stroke
+        if pos == stroke.last_point:
+            return
+        mid = (stroke.last_point + pos) / 2
+        path = QPainterPath(stroke.last_mid)
+        path.quadTo(stroke.last_point, mid)
+        self._paint_path(path, (stroke.last_width + width) / 2)
+        stroke.last_point, stroke.last_mid, stroke.last_width = pos, mid, width
+
+    def _end_stroke(self, pos: QPointF) -> None:
+        stroke = self._stroke
+        if pos != stroke.last_mid:
+            path = QPainterPath(stroke.last_mid)
+            path.lineTo(pos)  # the tail from the last midpoint to where the pointer lifted
+            self._paint_path(path, stroke.last_width)
+        self._finish_stroke()
+
+    def _finish_stroke(self) -> None:
+        """Close the stroke in progress, if any: record it for undo and report it."""
+        stroke, self._stroke = self._stroke, None
+        if stroke is None:
+            return
+        if self._change_pending:
+            self._emit_changed_now()
+        if not np.array_equal(stroke.before, self.image_array()):
+            self._push_undo(stroke.before)
+        self.strokeFinished.emit()
+
+    def _pen(self, width: float) -> QPen:
+        colour = QColor(PAPER, PAPER, PAPER) if self._stroke.erase else QColor(INK, INK, INK)
+        return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+
+    def _paint_dot(self, centre: QPointF, width: float) -> None:
+        painter = QPainter(self._image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._pen(width).color())
+        painter.drawEllipse(centre, width / 2, width / 2)
+        painter.end()
+        self._image_changed(QRectF(centre.x() - width / 2, centre.y() - width / 2, width, width))
+
+    def _paint_path(self, path: QPainterPath, width: float) -> None:
+        painter = QPainter(self._image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self._pen(width))
+        painter.drawPath(path)
+        painter.end()
+        pad = width / 2
+        self._image_changed(path.controlPointRect().adjusted(-pad, -pad, pad, pad))
+
+    def _image_changed(self, image_rect: QRectF) -> None:
+        self.update(self._to_widget_rect(image_rect))
+        self._note_stroke_change()
+
+    def _width_for_pressure(self, pressure: float) -> float:
+        low = self._brush_size * PRESSURE_MIN_FRACTION
+        return low + (self._brush_size - low) * max(0.0, min(1.0, pressure))
+
+    # ----- mouse -------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+        if self._stroke is not None:  # a tablet stroke, or a second button during a mouse stroke
+            return
+        button = event.button()
+        if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            return
+        erase = self._eraser or button == Qt.MouseButton.RightButton
+        self._begin_stroke(self._to_image(event.position()), erase, False, button, self._brush_size)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+        stroke = self._stroke
+        if stroke is None:
+            self._set_hover(self._to_image(event.position()))
+        elif not stroke.from_tablet and event.buttons() & stroke.button:
+            self._continue_stroke(self._to_image(event.position()), self._brush_size)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+        stroke = self._stroke
+        if stroke is not None and not stroke.from_tablet and event.button() == stroke.button:
+            self._end_stroke(self._to_image(event.position()))
+
+    def leaveEvent(self, event) -> None:
+        self._set_hover(None)
+        super().leaveEvent(event)
+
+    # ----- tablet ------------------------------------------------------------------
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        event.accept()  # no synthesized mouse events after this
+        pos = self._to_image(event.position())
+        device = event.pointingDevice()
+        senses_pressure = device is None or bool(device.capabilities() & QInputDevice.Capability.Pressure)
+        width = self._width_for_pressure(event.pressure()) if senses_pressure else self._brush_size
+        kind = event.type()
+        stroke = self._stroke
+        if kind == QTabletEvent.Type.TabletPress and stroke is None:
+            erase = self._eraser or event.pointerType() == QPointingDevice.PointerType.Eraser
+            self._begin_stroke(pos, erase, True, event.button(), width)
+        elif kind == QTabletEvent.Type.TabletMove:
+            if stroke is None:
+                self._set_hover(pos)
+            elif stroke.from_tablet:
+                self._continue_stroke(pos, width)
+        elif kind == QTabletEvent.Type.TabletRelease and stroke is not None and stroke.from_tablet:
+            self._end_stroke(pos)
+
+    # ----- drag and drop -------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if not files:
+            self.loadFailed.emit("Only image files from this computer can be dropped here.")
+            return
+        event.acceptProposedAction()
+        try:
+            self.load_image_file(files[0])
+        except ImageInputError as exc:
+            self.loadFailed.emit(str(exc))
+
+    # ----- geometry and painting -----------------------------------------------------
+
+    def sizeHint(self):
+        return self.minimumSize()
+
+    def _view_rect(self) -> QRectF:
+        """Where the image is shown: the largest centred square, on whole device pixels."""
+        side = min(self.width(), self.height())
+        dpr = self.devicePixelRatioF()
+        left = round((self.width() - side) / 2 * dpr) / dpr
+        top = round((self.height() - side) / 2 * dpr) / dpr
+        return QRectF(left, top, side, side)
+
+    def _to_image(self, widget_pos: QPointF) -> QPointF:
+        view = self._view_rect()
+        scale = CANVAS_SIZE / view.width()
+        return QPointF((widget_pos.x() - view.left()) * scale, (widget_pos.y() - view.top()) * scale)
+
+    def _to_widget_rect(self, image_rect: QRectF) -> QRect:
+        view = self._view_rect()
+        scale = view.width() / CANVAS_SIZE
+        rect = QRectF(
+            view.left() + image_rect.left() * scale,
+            view.top() + image_rect.top() * scale,
+            image_rect.width() * scale,
+            image_rect.height() * scale,
+        )
+        return rect.toAlignedRect().adjusted(-2, -2, 2, 2)  # room for antialiasing
+
+    def _set_hover(self, image_pos: QPointF | None) -> None:
+        if image_pos == self._hover:
+            return
+        self._update_hover_area()
+        self._hover = image_pos
+        self._update_hover_area()
+
+    def _update_hover_area(self) -> None:
+        if self._hover is not None:
+            r = self._brush_size / 2 + 2
+            self.update(self._to_widget_rect(QRectF(self._hover.x() - r, self._hover.y() - r, 2 * r, 2 * r)))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        view = self._view_rect()
+        painter.fillRect(event.rect(), self.palette().window())
+        # 1:1 in device pixels needs no filtering; any other scale is smoothed.
+        one_to_one = abs(view.width() * self.devicePixelRatioF() - CANVAS_SIZE) < 0.5
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not one_to_one)
+        painter.drawImage(view, self._image)
+        if self._grid_visible:
+            self._paint_grid(painter, view)
+        self._paint_hover(painter, view)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # a sharp one-pixel border
+        painter.setPen(QPen(self.palette().mid().color(), 0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(view.adjusted(0, 0, -1 / self.devicePixelRatioF(), -1 / self.devicePixelRatioF()))
+        painter.end()
+
+    def _paint_grid(self, painter: QPainter, view: QRectF) -> None:
+        """A line between the network's pixels; every 7th (a quarter of the field) stronger."""
+        step = view.width() / GRID_CELLS
+        dpr = self.devicePixelRatioF()
+        faint = QPen(QColor(120, 140, 170, 70), 0)  # cosmetic: one device pixel at any scale
+        strong = QPen(QColor(120, 160, 220, 150), 0)
+        for i in range(1, GRID_CELLS):
+            painter.setPen(strong if i % 7 == 0 else faint)
+            offset = round(i * step * dpr) / dpr  # on a device pixel, so lines stay sharp
+            x, y = view.left() + offset, view.top() + offset
+            painter.drawLine(QPointF(x, view.top()), QPointF(x, view.bottom()))
+            painter.drawLine(QPointF(view.left(), y), QPointF(view.right(), y))
+
+    def _paint_hover(self, painter: QPainter, view: QRectF) -> None:
+        if self._hover is None or self._stroke is not None:
+            return
+        scale = view.width() / CANVAS_SIZE
+        centre = QPointF(view.left() + self._hover.x() * scale, view.top() + self._hover.y() * scale)
+        radius = self._brush_size / 2 * scale
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self._eraser:
+            painter.setPen(QPen(QColor(255, 120, 90), 1.5, Qt.PenStyle.DashLine))
+        else:
+            painter.setPen(QPen(QColor(120, 190, 255), 1.5))
+        painter.drawEllipse(centre, radius, radius)

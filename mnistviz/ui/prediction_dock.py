@@ -1,0 +1,171 @@
+"""The class probabilities as bars, and the predicted class large with its probability.
+
+One `BarGraphItem` created once and updated in place with ``setOpts(height=...,
+brushes=...)``; the winning class gets the highlight colour the PNG export uses too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from mnistviz.export import BAR_COLOUR, WINNER_COLOUR
+from mnistviz.result import Result
+from mnistviz.ui.featuremap_dock import DIM_TEXT, PLOT_BACKGROUND, TEXT_COLOUR
+
+BAR_WIDTH = 0.7
+EMPTY_TEXT = "?"
+
+# Font sizes in points: (normal, presentation)
+_SIZES = {"title": (10, 16), "digit": (40, 72), "caption": (11, 18), "axis": (10, 16)}
+
+
+def _font(role: str, presentation: bool, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(_SIZES[role][1 if presentation else 0])
+    font.setBold(bold)
+    return font
+
+
+class PredictionDock(QDockWidget):
+    """Bars for every class, the winner highlighted; the prediction as "7 — 98.2 %"."""
+
+    def __init__(self, parent: QWidget | None = None, classes: tuple[str, ...] = tuple(str(c) for c in range(10))):
+        super().__init__("Prediction", parent)
+        self.setObjectName("predictionDock")
+        self._classes: tuple[str, ...] = ()
+        self._presentation = False
+        self._winner = -1
+        self._empty_look: bool | None = None
+        self._brush = pg.mkBrush(BAR_COLOUR)
+        self._winner_brush = pg.mkBrush(WINNER_COLOUR)
+
+        body = QWidget(self)
+        body.setObjectName("predictionBody")
+        body.setStyleSheet(f"#predictionBody {{ background: {PLOT_BACKGROUND}; }}")
+        self.digit_label = QLabel(EMPTY_TEXT, body)
+        self.digit_label.setObjectName("predictionLabel")
+        self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = QLabel(body)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setStyleSheet(f"color: {DIM_TEXT};")
+        self.caption.setWordWrap(True)
+        left = QVBoxLayout()
+        left.addStretch(1)
+        left.addWidget(self.digit_label)
+        left.addWidget(self.caption)
+        left.addStretch(1)
+
+        self.plot_widget = pg.GraphicsLayoutWidget(body)
+        self.plot_widget.setBackground(PLOT_BACKGROUND)
+        self.plot = self.plot_widget.addPlot(row=0, col=0)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.disableAutoRange()
+        # Grid lines as fixed items (showGrid would clip the "0 %" and "100 %" labels).
+        for level in (0.25, 0.5, 0.75, 1.0):
+            line = pg.InfiniteLine(level, angle=0, movable=False, pen=pg.mkPen(255, 255, 255, 40))
+            self.plot.addItem(line, ignoreBounds=True)
+        self.plot.getAxis("left").setStyle(hideOverlappingLabels=False)  # keep "0 %" and "100 %"
+        self.plot.getAxis("bottom").setStyle(tickLength=0)  # class labels only, no marks over the bars
+        self.plot.getAxis("left").setTicks([[(v, f"{v * 100:.0f} %") for v in (0.0, 0.25, 0.5, 0.75, 1.0)]])
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setTextPen(TEXT_COLOUR)
+            axis.setPen(DIM_TEXT)
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=BAR_WIDTH,
+                                    brush=self._brush, pen=None)
+        self.plot.addItem(self.bars)
+
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addLayout(left, 0)
+        layout.addWidget(self.plot_widget, 1)
+        self.setWidget(body)
+
+        self.set_classes(classes)
+        self.set_presentation(False)
+        self.show_result(None)
+
+    def set_classes(self, classes: tuple[str, ...]) -> None:
+        """Adapt to a model's classes: bar count, tick labels, x range."""
+        classes = tuple(classes)
+        if classes == self._classes:
+            return
+        self._classes = classes
+        k = len(classes)
+        self._heights = np.zeros(k)
+        self._brushes = [self._brush] * k
+        self.bars.setOpts(x=np.arange(k), height=self._heights, width=BAR_WIDTH, brushes=list(self._brushes))
+        self.plot.getAxis("bottom").setTicks([[(i, c) for i, c in enumerate(classes)]])
+        # A little headroom above 100 % so the top tick label is not cut off.
+        self.plot.setRange(xRange=(-0.6, k - 0.4), yRange=(0.0, 1.04), padding=0)
+        self._winner = -1
+
+    def show_result(self, result: Result | None) -> None:
+        """Bars and label for `result`; None empties them (all bars 0, a dash)."""
+        if result is None:
+            self._heights[:] = 0.0
+            self._set_winner(-1)
+            self.bars.setOpts(height=self._heights, brushes=self._brushes)
+            self.digit_label.setText(EMPTY_TEXT)
+            self._set_empty_look(True)
+            return
+        if tuple(result.classes) != self._classes:
+            self.set_classes(result.classes)
+        np.copyto(self._heights, np.clip(result.probabilities, 0.0, 1.0))
+        winner = result.prediction
+        self._set_winner(winner)
+        self.bars.setOpts(height=self._heights, brushes=self._brushes)
+        self.digit_label.setText(f"{self._classes[winner]} — {result.confidence * 100:.1f} %")
+        self._set_empty_look(False)
+
+    def _set_empty_look(self, empty: bool) -> None:
+        if empty == self._empty_look:
+            return  # style sheets re-polish the widget: only on a change
+        self._empty_look = empty
+        self.digit_label.setStyleSheet(f"color: {DIM_TEXT if empty else WINNER_COLOUR};")
+        self.caption.setText("Draw a digit" if empty else "predicted digit — probability")
+
+    def _set_winner(self, winner: int) -> None:
+        if winner == self._winner:
+            return
+        if 0 <= self._winner < len(self._brushes):
+            self._brushes[self._winner] = self._brush
+        if winner >= 0:
+            self._brushes[winner] = self._winner_brush
+        self._winner = winner
+
+    def set_presentation(self, on: bool) -> None:
+        """Bigger fonts for a projector."""
+        self._presentation = on
+        self.setFont(_font("title", on, bold=True))
+        self.digit_label.setFont(_font("digit", on, bold=True))
+        self.caption.setFont(_font("caption", on))
+        axis_font = _font("axis", on)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setTickFont(axis_font)
+        # Room for the widest text, so the bars do not jump when the prediction changes.
+        widest = QFontMetrics(self.digit_label.font()).horizontalAdvance("8 — 100.0 %")
+        self.digit_label.setMinimumWidth(widest + 16)
+        self.plot.getAxis("left").setWidth(80 if on else 48)
+        self.plot.getAxis("bottom").setHeight(36 if on else 24)
+
+    # -- for tests and the window -------------------------------------------------------
+
+    def bar_heights(self) -> np.ndarray:
+        return np.asarray(self.bars.opts["height"], dtype=float).copy()
+
+    def bar_brushes(self) -> list:
+        return list(self.bars.opts["brushes"])
+
+    def winner(self) -> int:
+        """Index of the highlighted class; -1 in the empty state."""
+        return self._winner
+
+    def is_empty(self) -> bool:
+        return self._winner < 0

@@ -1,0 +1,79 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnistviz.cli import main
+
+
+@pytest.fixture
+def sample_png(samples, tmp_path):
+    """A bundled test digit saved as dark ink on white paper, as a scan would be."""
+    images, labels = samples
+    index = int(np.flatnonzero(labels == 7)[0])
+    path = tmp_path / "seven.png"
+    Image.fromarray(255 - images[index]).resize((140, 140)).save(path)
+    return path
+
+
+def run_json(capsys, *argv):
+    code = main(["predict", *argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_predict_json_has_the_reference_fields(capsys, sample_png):
+    code, payload = run_json(capsys, str(sample_png))
+    assert code == 0 and payload["status"] == "success"
+    assert payload["prediction"] == 7
+    assert len(payload["probabilities"]) == 10 and abs(sum(payload["probabilities"]) - 1) < 1e-3
+    assert payload["latency_ms"] > 0
+    shapes = {(1, 28), (2, 28), (3, 14)}
+    for stage, size in shapes:
+        for number in range(1, 11):
+            fmap = np.array(payload[f"featuremap{stage}{number}"])
+            assert fmap.shape == (size, size)
+            assert fmap.min() >= 0  # after ReLU / max-pool
+    assert sum(key.startswith("featuremap") for key in payload) == 30
+
+
+def test_predict_with_a_contract_model(capsys, sample_png, contract_model_path):
+    code, payload = run_json(capsys, str(sample_png), "--model", str(contract_model_path))
+    assert code == 0 and payload["model"] == "test-net"
+
+
+def test_bad_image_gives_an_error_status(capsys, tmp_path):
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\x00garbage")
+    code, payload = run_json(capsys, str(bad))
+    assert code != 0 and payload["status"] == "error" and "bad.jpg" in payload["message"]
+
+
+def test_blank_image_gives_an_error_status(capsys, tmp_path):
+    Image.new("L", (50, 50), 255).save(tmp_path / "blank.png")
+    code, payload = run_json(capsys, str(tmp_path / "blank.png"))
+    assert code != 0 and "no ink" in payload["message"]
+
+
+def test_bad_model_gives_an_error_status(capsys, sample_png, tmp_path):
+    (tmp_path / "m.pt").write_text("nope")
+    code, payload = run_json(capsys, str(sample_png), "--model", str(tmp_path / "m.pt"))
+    assert code != 0 and payload["status"] == "error" and "TorchScript" in payload["message"]
+
+
+def test_plain_output_names_the_digit(capsys, sample_png):
+    assert main(["predict", str(sample_png)]) == 0
+    out = capsys.readouterr().out
+    assert "seven.png: 7 (" in out
+
+
+def test_module_entry_point_runs_without_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "mnistviz", "predict", str(tmp_path / "missing.png"), "--json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["status"] == "error"
+    assert "Traceback" not in done.stderr and "Warning" not in done.stderr

@@ -1,0 +1,219 @@
+"""PNG + JSON export: the files, their sizes and colours, result.json, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import mnistviz
+from mnistviz import colormaps, export
+from mnistviz.export import ExportError, export_result, render_sheet
+from mnistviz.model import load_model
+from mnistviz.result import Result
+
+PREFIXES = ("conv1", "conv2", "pool")
+EXPECTED = {"featuremaps.png", "result.json"} | {f"{p}_{i:02d}.png" for p in PREFIXES for i in range(1, 11)}
+
+
+@pytest.fixture
+def result(contract_model_path, samples) -> Result:
+    images, labels = samples
+    seven = images[np.flatnonzero(labels == 7)[0]]
+    return load_model(contract_model_path).run(seven / 255.0, timings={"preprocess_ms": 1.5})
+
+
+@pytest.fixture
+def out(tmp_path):
+    """An empty export folder (tmp_path itself holds the contract model)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    return folder
+
+
+def _png(path) -> np.ndarray:
+    with Image.open(path) as image:
+        assert image.mode == "RGB"
+        return np.asarray(image)
+
+
+def test_writes_exactly_the_expected_files(result, out):
+    paths = export_result(result, out)
+    assert set(os.listdir(out)) == EXPECTED  # and no staging folder left behind
+    assert [p.name for p in paths] == (["featuremaps.png"] + [f"{p}_{i:02d}.png" for p in PREFIXES
+                                                              for i in range(1, 11)] + ["result.json"])
+    assert all(p.parent == out and p.is_file() for p in paths)
+
+
+def test_per_map_pngs_are_integer_upscaled_in_the_stage_colours(result, out):
+    export_result(result, out, colormap="viridis", scale_mode="stage")
+    for prefix, maps in zip(PREFIXES, result.stages.values()):
+        _, h, w = maps.shape
+        factor = {28: 8, 14: 16}[h]  # the smallest integer factor reaching >= 224 px
+        lo, hi = float(maps.min()), float(maps.max())
+        for index in range(maps.shape[0]):
+            png = _png(out / f"{prefix}_{index + 1:02d}.png")
+            assert png.shape == (h * factor, w * factor, 3) and png.shape[0] >= 224
+            expected = colormaps.apply(maps[index], lo, hi, "viridis")
+            np.testing.assert_array_equal(png[::factor, ::factor], expected)
+            # nearest neighbour: every factor x factor block is one colour
+            np.testing.assert_array_equal(png, np.repeat(np.repeat(expected, factor, 0), factor, 1))
+
+
+def test_map_mode_pngs_use_each_maps_own_range(result, out):
+    export_result(result, out, colormap="inferno", scale_mode="map")
+    maps = result.stages["MaxPool"]
+    for index in range(10):
+        m = maps[index]
+        span = m.max() - m.min()
+        relative = (m - m.min()) / span if span > 0 else np.zeros_like(m)
+        png = _png(out / f"pool_{index + 1:02d}.png")
+        np.testing.assert_array_equal(png[::16, ::16], colormaps.apply(relative, 0.0, 1.0, "inferno"))
+
+
+def test_fixed_levels_can_be_handed_in(result, out):
+    export_result(result, out, scale_mode="fixed", levels={"Conv1 + ReLU": (0.0, 10.0)})
+    png = _png(out / "conv1_01.png")
+    np.testing.assert_array_equal(png[::8, ::8], colormaps.apply(result.stages["Conv1 + ReLU"][0], 0.0, 10.0))
+    summary = json.loads((out / "result.json").read_text())
+    assert summary["stages"][0]["levels"] == [0.0, 10.0]
+
+
+def test_contact_sheet(result, out):
+    export_result(result, out)
+    sheet = _png(out / "featuremaps.png")
+    assert sheet.shape[:2] == render_sheet(result).size[::-1]
+    height, width = sheet.shape[:2]
+    assert 1000 <= width <= 1400 and 1000 <= height <= 1400  # one page, readable when printed
+    assert (sheet[0, 0] == 255).all()  # white background
+    # the predicted class's bar is drawn in the highlight colour
+    winner = np.array(Image.new("RGB", (1, 1), export.WINNER_COLOUR)).reshape(3)
+    assert (sheet == winner).all(axis=2).sum() > 100
+    # every map appears at its designed size in its colours: Conv1 map 1 is the first tile
+    maps = result.stages["Conv1 + ReLU"]
+    tile = np.repeat(np.repeat(colormaps.apply(maps[0], float(maps.min()), float(maps.max())), 4, 0), 4, 1)
+    found = _find(sheet, tile)
+    assert found is not None
+
+
+def _find(sheet: np.ndarray, tile: np.ndarray):
+    """Top-left of `tile` inside `sheet`, or None (matches the tile's first pixel, then all)."""
+    th, tw = tile.shape[:2]
+    ys, xs = np.nonzero((sheet == tile[0, 0]).all(axis=2))
+    for y, x in zip(ys, xs):
+        if y + th > sheet.shape[0] or x + tw > sheet.shape[1] or (sheet[y, x:x + tw] != tile[0]).any():
+            continue
+        if (sheet[y:y + th, x:x + tw] == tile).all():
+            return y, x
+    return None
+
+
+def test_result_json(result, out):
+    export_result(result, out, colormap="cividis", scale_mode="fixed")
+    summary = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert summary["prediction"] == result.prediction
+    assert summary["label"] == result.classes[result.prediction]
+    assert summary["classes"] == [str(c) for c in range(10)]
+    np.testing.assert_allclose(summary["probabilities"], result.probabilities, rtol=1e-6)
+    assert summary["confidence"] == pytest.approx(result.confidence)
+    assert summary["model_name"] == "test-net"
+    assert summary["timings"]["preprocess_ms"] == 1.5 and "inference_ms" in summary["timings"]
+    assert [s["name"] for s in summary["stages"]] == ["Conv1 + ReLU", "Conv2 + ReLU", "MaxPool"]
+    assert [s["shape"] for s in summary["stages"]] == [[10, 28, 28], [10, 28, 28], [10, 14, 14]]
+    assert [s["prefix"] for s in summary["stages"]] == list(PREFIXES)
+    assert summary["stages"][2]["max"] == pytest.approx(float(result.stages["MaxPool"].max()))
+    assert summary["colormap"] == "cividis" and summary["scale_mode"] == "fixed"
+    assert summary["app_version"] == mnistviz.__version__
+    assert set(summary["files"]) == EXPECTED
+
+
+def test_other_stage_shapes_are_named_by_position(tmp_path):
+    rng = np.random.default_rng(0)
+    stages = {"A": rng.random((3, 5, 5), np.float32), "B": rng.random((2, 8, 4), np.float32),
+              "C": rng.random((1, 100, 100), np.float32)}
+    r = Result(probabilities=np.array([0.2, 0.8], np.float32), logits=np.zeros(2, np.float32), stages=stages,
+               input_28=np.zeros((28, 28), np.float32), classes=("cat", "dog"))
+    paths = export_result(r, tmp_path)
+    assert [p.name for p in paths] == ["featuremaps.png", "conv1_01.png", "conv1_02.png", "conv1_03.png",
+                                       "conv2_01.png", "conv2_02.png", "pool_01.png", "result.json"]
+    assert Image.open(tmp_path / "conv2_01.png").size == (4 * 28, 8 * 28)  # 224 / 8 = 28x
+    assert Image.open(tmp_path / "pool_01.png").size == (300, 300)  # ceil(224 / 100) = 3x
+    assert json.loads((tmp_path / "result.json").read_text())["label"] == "dog"
+
+
+def test_missing_folder_under_a_file_raises_and_writes_nothing(result, out):
+    afile = out / "afile"
+    afile.write_text("not a folder")
+    with pytest.raises(ExportError, match="does not exist"):
+        export_result(result, afile / "sub")
+    with pytest.raises(ExportError, match="not a folder"):
+        export_result(result, afile)
+    assert os.listdir(out) == ["afile"]
+    assert afile.read_text() == "not a folder"
+
+
+def test_unwritable_folder_raises(result):
+    # Root ignores permission bits, so use a place nobody can create files in.
+    with pytest.raises(ExportError, match="cannot be written"):
+        export_result(result, "/proc")
+
+
+def test_failure_while_moving_into_place_leaves_no_partial_files(result, out, monkeypatch):
+    (out / "notes.txt").write_text("keep me")
+    real_replace = os.replace
+    calls = []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", flaky_replace)
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_result(result, out)
+    assert os.listdir(out) == ["notes.txt"]
+
+
+def test_failure_while_rendering_leaves_no_partial_files(result, out, monkeypatch):
+    real_render = export.render_map
+    count = []
+
+    def failing_render(*args, **kwargs):
+        count.append(1)
+        if len(count) > 40:  # the sheet renders 30 tiles first, then the map files
+            raise OSError(5, "Input/output error")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(export, "render_map", failing_render)
+    with pytest.raises(ExportError):
+        export_result(result, out)
+    assert os.listdir(out) == []
+
+
+def test_export_again_replaces_the_files(result, out):
+    export_result(result, out)
+    first = (out / "result.json").read_text()
+    export_result(result, out, scale_mode="map")
+    assert set(os.listdir(out)) == EXPECTED
+    assert json.loads((out / "result.json").read_text())["scale_mode"] == "map" != json.loads(first)["scale_mode"]
+
+
+def test_bad_arguments_are_refused_before_touching_the_disk(result, out):
+    with pytest.raises(KeyError):
+        export_result(result, out, colormap="rainbow")
+    with pytest.raises(ValueError):
+        export_result(result, out, scale_mode="log")
+    assert os.listdir(out) == []
+
+
+def test_export_imports_neither_qt_nor_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, mnistviz.export, mnistviz.mosaic; "
+            "bad = [m for m in ('torch', 'PySide6') if m in sys.modules]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)

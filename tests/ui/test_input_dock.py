@@ -1,0 +1,131 @@
+"""InputDock: shows the Result's 28x28 input crisply, its preprocessing steps, and the centring switch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from mnistviz.preprocess import FIELD_SIZE, fit_into, preprocess_steps
+from mnistviz.result import Result
+from mnistviz.ui.input_dock import PLACEHOLDER, InputDock
+
+
+def result_for(canvas: np.ndarray, centre: bool = True, with_steps: bool = True) -> Result:
+    steps = preprocess_steps(canvas, centre)
+    return Result(
+        probabilities=np.full(10, 0.1, np.float32),
+        logits=np.zeros(10, np.float32),
+        stages={},
+        input_28=steps.input_28,
+        steps=steps if with_steps else None,
+    )
+
+
+@pytest.fixture
+def digit_canvas(samples) -> np.ndarray:
+    images, labels = samples
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[20:140, 30:150] = fit_into(images[labels == 7][0], 120, margin=0)  # off-centre on purpose
+    return canvas
+
+
+@pytest.fixture
+def dock(qtbot):
+    widget = InputDock()
+    qtbot.addWidget(widget)
+    widget.resize(320, 420)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_dock_identity(dock):
+    assert dock.objectName() == "inputDock"  # saveState/restoreState find it by this name
+    assert dock.windowTitle() == "Input (what the network sees)"
+
+
+def test_empty_state_invites_drawing(dock, digit_canvas):
+    dock.show_result(result_for(digit_canvas))
+    dock.show_result(None)
+    assert not dock.input_view.has_image()
+    assert dock.input_view.placeholder == PLACEHOLDER == "Draw a digit"
+    assert dock.pages.currentWidget() is dock.input_view
+
+
+def test_shows_the_network_input_exactly(dock, digit_canvas):
+    result = result_for(digit_canvas)
+    dock.show_result(result)
+    assert np.array_equal(dock.input_view.shown_array(), (result.input_28 * 255).round().astype(np.uint8))
+
+
+def test_input_pixels_are_crisp_squares(dock, qtbot):
+    # Left half black, right half white: a crisp upscale has no grey in between.
+    halves = np.zeros((FIELD_SIZE, FIELD_SIZE), np.float32)
+    halves[:, FIELD_SIZE // 2 :] = 1.0
+    dock.show_result(Result(np.zeros(10), np.zeros(10), {}, halves))
+    view = dock.input_view
+    rect = view.image_rect()
+    assert rect.width() == rect.height() and rect.width() >= 4 * FIELD_SIZE  # large
+    assert rect.width() % FIELD_SIZE == 0  # a whole number of screen pixels per input pixel
+    shot = view.grab().toImage()
+    row = int(rect.center().y())
+    inside = range(int(rect.left()) + 2, int(rect.right()) - 2)
+    levels = {shot.pixelColor(x, row).lightness() for x in inside}
+    assert levels == {0, 255}
+
+
+def test_steps_view_shows_crop_fit_shift_and_input(dock, digit_canvas):
+    result = result_for(digit_canvas)
+    dock.show_result(result)
+    dock.steps_box.setChecked(True)
+    assert dock.pages.currentIndex() == 1
+    steps = result.steps
+    assert dock.crop_step.view.shown_array().shape == steps.cropped.shape
+    assert dock.fit_step.view.shown_array().shape == steps.fitted.shape
+    assert max(steps.fitted.shape) == 20
+    assert dock.shift_step.view.shown_array().shape == (FIELD_SIZE, FIELD_SIZE)
+    assert np.array_equal(dock.final_step.view.shown_array(), dock_levels(steps.input_28))
+    # Step 3 marks the centre of mass away from the target; step 4 has it on the target.
+    (mass_before, target), (mass_after, _) = dock.shift_step.view.marks(), dock.final_step.view.marks()
+    assert target == (13.5, 13.5)
+    assert np.allclose(mass_after, target, atol=0.1)
+    assert not np.allclose(mass_before, target, atol=0.1)
+
+
+def dock_levels(image: np.ndarray) -> np.ndarray:
+    return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
+
+
+def test_steps_with_centring_off_say_what_was_skipped(dock, digit_canvas):
+    result = result_for(digit_canvas, centre=False)
+    dock.steps_box.setChecked(True)
+    dock.show_result(result)
+    assert not dock.fit_step.view.has_image() and "skipped" in dock.fit_step.caption.text()
+    assert not dock.shift_step.view.has_image() and "skipped" in dock.shift_step.caption.text()
+    assert np.array_equal(dock.final_step.view.shown_array(), dock_levels(result.input_28))
+    assert "no centring" in dock.caption.text()
+
+
+def test_steps_view_copes_with_a_result_without_steps(dock, digit_canvas):
+    dock.steps_box.setChecked(True)
+    dock.show_result(result_for(digit_canvas, with_steps=False))
+    assert dock.pages.currentWidget() is dock.input_view and dock.input_view.has_image()
+    assert "not available" in dock.caption.text()
+
+
+def test_hiding_steps_returns_to_the_input(dock, digit_canvas):
+    dock.steps_box.setChecked(True)
+    dock.show_result(result_for(digit_canvas))
+    dock.steps_box.setChecked(False)
+    assert dock.pages.currentWidget() is dock.input_view and dock.input_view.has_image()
+
+
+def test_centring_checkbox_emits_and_set_centring_does_not(dock, qtbot):
+    assert dock.centring()
+    with qtbot.waitSignal(dock.centringToggled) as blocker:
+        qtbot.mouseClick(dock.centre_box, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False] and not dock.centring()
+    with qtbot.assertNotEmitted(dock.centringToggled):
+        dock.set_centring(True)
+    assert dock.centring()

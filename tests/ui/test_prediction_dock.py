@@ -1,0 +1,102 @@
+"""PredictionDock: bars equal the probabilities, the winner is highlighted, empty state."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mnistviz.export import BAR_COLOUR, WINNER_COLOUR
+from mnistviz.model import load_model
+from mnistviz.result import Result
+from mnistviz.ui.prediction_dock import PredictionDock
+
+
+@pytest.fixture
+def dock(qtbot):
+    dock = PredictionDock()
+    qtbot.addWidget(dock)
+    dock.resize(800, 240)
+    dock.show()
+    return dock
+
+
+def _result(probabilities, classes=None) -> Result:
+    p = np.asarray(probabilities, np.float32)
+    classes = classes or tuple(str(c) for c in range(len(p)))
+    return Result(probabilities=p, logits=np.log(p + 1e-9), stages={}, input_28=np.zeros((28, 28), np.float32),
+                  classes=classes)
+
+
+def _colour(brush) -> str:
+    return brush.color().name().upper()
+
+
+def test_object_name_and_starts_empty(dock):
+    assert dock.objectName() == "predictionDock"
+    assert dock.is_empty()
+    np.testing.assert_array_equal(dock.bar_heights(), np.zeros(10))
+
+
+def test_bars_equal_probabilities_and_winner_is_highlighted(dock, contract_model_path, samples):
+    images, labels = samples
+    model = load_model(contract_model_path)
+    result = model.run(images[np.flatnonzero(labels == 3)[0]] / 255.0)
+    dock.show_result(result)
+    np.testing.assert_allclose(dock.bar_heights(), result.probabilities, rtol=1e-6)
+    brushes = dock.bar_brushes()
+    winner = result.prediction
+    assert dock.winner() == winner
+    assert _colour(brushes[winner]) == WINNER_COLOUR
+    assert all(_colour(b) == BAR_COLOUR for i, b in enumerate(brushes) if i != winner)
+    assert dock.digit_label.text() == f"{result.classes[winner]} — {result.confidence * 100:.1f} %"
+
+
+def test_updates_in_place_and_winner_moves(dock):
+    bars, plot = dock.bars, dock.plot
+    items = list(plot.items)
+    first = np.array([0.05] * 10)
+    first[7] = 0.55
+    dock.show_result(_result(first))
+    assert dock.digit_label.text() == "7 — 55.0 %"
+    second = np.array([0.02] * 10)
+    second[2] = 0.82
+    dock.show_result(_result(second))
+    dock.show_result(_result(second))
+    assert dock.bars is bars and list(plot.items) == items
+    np.testing.assert_allclose(dock.bar_heights(), second)
+    colours = [_colour(b) for b in dock.bar_brushes()]
+    assert colours[2] == WINNER_COLOUR and colours.count(WINNER_COLOUR) == 1
+    assert dock.digit_label.text() == "2 — 82.0 %"
+    # the y axis stays 0..1 whatever the heights
+    lo, hi = plot.getViewBox().viewRange()[1]
+    assert lo == pytest.approx(0.0) and 1.0 <= hi < 1.1
+
+
+def test_none_empties(dock):
+    dock.show_result(_result([0.1, 0.9] + [0.0] * 8))
+    dock.show_result(None)
+    assert dock.is_empty()
+    np.testing.assert_array_equal(dock.bar_heights(), np.zeros(10))
+    assert all(_colour(b) == BAR_COLOUR for b in dock.bar_brushes())
+    assert dock.digit_label.text() == "?"
+    assert dock.caption.text() == "Draw a digit"
+
+
+def test_adapts_to_the_number_of_classes(dock):
+    dock.show_result(_result([0.2, 0.7, 0.1], classes=("cat", "dog", "bird")))
+    np.testing.assert_allclose(dock.bar_heights(), [0.2, 0.7, 0.1])
+    assert len(dock.bar_brushes()) == 3
+    ticks = dock.plot.getAxis("bottom")._tickLevels[0]
+    assert [label for _, label in ticks] == ["cat", "dog", "bird"]
+    assert dock.digit_label.text() == "dog — 70.0 %"
+    lo, hi = dock.plot.getViewBox().viewRange()[0]
+    assert lo < 0 < 2 < hi < 3
+    dock.show_result(_result([0.1] * 10))
+    assert len(dock.bar_heights()) == 10
+
+
+def test_presentation_enlarges_fonts(dock):
+    before = (dock.digit_label.font().pointSizeF(), dock.caption.font().pointSizeF(), dock.font().pointSizeF())
+    dock.set_presentation(True)
+    after = (dock.digit_label.font().pointSizeF(), dock.caption.font().pointSizeF(), dock.font().pointSizeF())
+    assert all(a > b for a, b in zip(after, before))
