@@ -112,25 +112,31 @@ fi
 rm -rf "$work/with space"
 
 if [ "$startup" = 1 ]; then
-    step "start-up time (median of 5; MNISTVIZ_STARTUP_PROBE=1, QT_QPA_PLATFORM=offscreen)"
+    # The app's probe (mnistviz/app.py, MNISTVIZ_STARTUP_PROBE=1) prints the wall-clock time of
+    # the first painted window and of the first prediction on screen (a sample digit), then quits.
+    # Measured here: launch (just before the process is created) -> each of those; median of 5.
+    step "start-up time (median of 5 launches; MNISTVIZ_STARTUP_PROBE=1, QT_QPA_PLATFORM=offscreen)"
     "$PYTHON" - "$bundle/$exe_rel" <<'EOF' || failures+=("start-up measurement failed")
 import os, statistics, subprocess, sys, time
 env = dict(os.environ, MNISTVIZ_STARTUP_PROBE="1", QT_QPA_PLATFORM="offscreen")
 runs = []
-for _ in range(5):
-    started = time.time()
+for attempt in range(1, 6):
+    launched = time.time()
     out = subprocess.run([sys.argv[1]], env=env, capture_output=True, text=True, timeout=120)
+    ended = time.time() - launched
     marks = {}
-    for line in (out.stdout + out.stderr).splitlines():
+    for line in out.stdout.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == "startup-probe":
-            marks[parts[1]] = float(parts[2]) - started
-    if "window-shown" not in marks or "first-result" not in marks:
-        sys.exit("no startup-probe lines: the app needs the MNISTVIZ_STARTUP_PROBE hook")
+        if len(parts) == 2 and parts[0] in ("window_visible", "first_prediction"):
+            marks[parts[0]] = float(parts[1]) - launched
+    if len(marks) != 2:
+        sys.exit(f"no probe output (exit {out.returncode}): {(out.stdout + out.stderr)[-500:]}")
     runs.append(marks)
-    print(f"  window {marks['window-shown']:.2f} s, first result {marks['first-result']:.2f} s")
-for key in ("window-shown", "first-result"):
-    print(f"{key}: median {statistics.median(r[key] for r in runs):.2f} s over 5 starts")
+    print(f"  start {attempt}: window visible {marks['window_visible']:.2f} s, "
+          f"first prediction {marks['first_prediction']:.2f} s, process ended {ended:.2f} s")
+for key, goal in (("window_visible", 1.5), ("first_prediction", 3.0)):
+    median = statistics.median(r[key] for r in runs)
+    print(f"{key}: median {median:.2f} s over 5 starts (goal <= {goal} s)")
 EOF
 fi
 
@@ -141,7 +147,7 @@ echo "bundle: $bundle_mb MB unpacked (du -sm $bundle; goal <= $MAX_BUNDLE_MB MB)
 
 step "archive"
 rm -f "$archive"
-tar -C "$(dirname "$bundle")" -cf - "$(basename "$bundle")" | gzip -9 > "$archive"
+tar -C "$(dirname "$bundle")" -czf "$archive" "$(basename "$bundle")"  # gzip -9 would save 1 MB in 2.5x the time
 archive_mb=$(bytes_mb "$archive")
 echo "archive: $archive_mb MB ($archive; goal <= $MAX_ARCHIVE_MB MB)"
 [ "$archive_mb" -le "$MAX_ARCHIVE_MB" ] || failures+=("archive is $archive_mb MB, over $MAX_ARCHIVE_MB MB")

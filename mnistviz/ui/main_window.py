@@ -38,6 +38,8 @@ MNIST_ATTRIBUTION = (
 
 class MainWindow(QMainWindow):
     resultShown = Signal(object)  # the Result (or None) after every dock shows it
+    modelChanged = Signal(object)  # ModelInfo, after the docks were configured for it
+    modelRefused = Signal(str)  # why a model file was refused (the previous one stays)
 
     def __init__(self, model_path: str | Path | None = None, service: InferenceService | None = None,
                  log_path: Path | None = None) -> None:
@@ -81,11 +83,18 @@ class MainWindow(QMainWindow):
 
     # --- layout -------------------------------------------------------------------------
     def _place_docks(self) -> None:
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.input_dock)
+        """DESIGN.md's picture: canvas with the Input dock under it on the left; prediction
+        and the three stages stacked on the right, which owns both right-hand corners."""
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.input_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.prediction_dock)
         for dock in self.stage_docks:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resize(1500, 950)
+        self.resize(1600, 1000)
+        self.resizeDocks([self.prediction_dock], [1000], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.prediction_dock, *self.stage_docks], [190, 270, 270, 230], Qt.Orientation.Vertical)
+        self.resizeDocks([self.input_dock], [300], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         self.model_label = QLabel("Loading model…")
@@ -106,7 +115,10 @@ class MainWindow(QMainWindow):
 
         edit_menu = bar.addMenu("&Edit")
         for action in self.panel.edit_actions():
-            edit_menu.addAction(action)
+            if action is None:
+                edit_menu.addSeparator()
+            else:
+                edit_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
         for dock in (self.input_dock, self.prediction_dock, *self.stage_docks):
@@ -264,6 +276,7 @@ class MainWindow(QMainWindow):
             self.settings.set("model", str(info.path))
         accuracy = "" if info.test_accuracy is None else f" · test accuracy {info.test_accuracy * 100:.2f} %"
         self.model_label.setText(f"Model: {info.name}{accuracy}")
+        self.modelChanged.emit(info)
         self.request_analysis()
 
     @Slot(str)
@@ -274,6 +287,7 @@ class MainWindow(QMainWindow):
         else:
             self.model_label.setText("No model loaded")
         self.tell_user("Cannot load the model", message)
+        self.modelRefused.emit(message)
 
     # --- drawing -> analysis -> docks -------------------------------------------------------
     @Slot()

@@ -20,7 +20,7 @@ BAR_WIDTH = 0.7
 EMPTY_TEXT = "?"
 
 # Font sizes in points: (normal, presentation)
-_SIZES = {"title": (10, 16), "digit": (40, 72), "caption": (11, 18), "axis": (10, 16)}
+_SIZES = {"title": (10, 16), "digit": (64, 110), "probability": (20, 32), "caption": (11, 18), "axis": (10, 16)}
 
 
 def _font(role: str, presentation: bool, bold: bool = False) -> QFont:
@@ -31,7 +31,7 @@ def _font(role: str, presentation: bool, bold: bool = False) -> QFont:
 
 
 class PredictionDock(QDockWidget):
-    """Bars for every class, the winner highlighted; the prediction as "7 — 98.2 %"."""
+    """Bars for every class, the winner highlighted; the predicted digit large, its probability below."""
 
     def __init__(self, parent: QWidget | None = None, classes: tuple[str, ...] = tuple(str(c) for c in range(10))):
         super().__init__("Prediction", parent)
@@ -49,6 +49,8 @@ class PredictionDock(QDockWidget):
         self.digit_label = QLabel(EMPTY_TEXT, body)
         self.digit_label.setObjectName("predictionLabel")
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.probability_label = QLabel("", body)
+        self.probability_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption = QLabel(body)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setStyleSheet(f"color: {DIM_TEXT};")
@@ -56,6 +58,7 @@ class PredictionDock(QDockWidget):
         left = QVBoxLayout()
         left.addStretch(1)
         left.addWidget(self.digit_label)
+        left.addWidget(self.probability_label)
         left.addWidget(self.caption)
         left.addStretch(1)
 
@@ -113,6 +116,7 @@ class PredictionDock(QDockWidget):
             self._set_winner(-1)
             self.bars.setOpts(height=self._heights, brushes=self._brushes)
             self.digit_label.setText(EMPTY_TEXT)
+            self.probability_label.setText("")
             self._set_empty_look(True)
             return
         if tuple(result.classes) != self._classes:
@@ -121,15 +125,18 @@ class PredictionDock(QDockWidget):
         winner = result.prediction
         self._set_winner(winner)
         self.bars.setOpts(height=self._heights, brushes=self._brushes)
-        self.digit_label.setText(f"{self._classes[winner]} — {result.confidence * 100:.1f} %")
+        self.digit_label.setText(self._classes[winner])
+        self.probability_label.setText(f"{result.confidence * 100:.1f} %")
         self._set_empty_look(False)
 
     def _set_empty_look(self, empty: bool) -> None:
         if empty == self._empty_look:
             return  # style sheets re-polish the widget: only on a change
         self._empty_look = empty
-        self.digit_label.setStyleSheet(f"color: {DIM_TEXT if empty else WINNER_COLOUR};")
-        self.caption.setText("Draw a digit" if empty else "predicted digit — probability")
+        colour = DIM_TEXT if empty else WINNER_COLOUR
+        self.digit_label.setStyleSheet(f"color: {colour};")
+        self.probability_label.setStyleSheet(f"color: {colour};")
+        self.caption.setText("Draw a digit" if empty else "the network's answer")
 
     def _set_winner(self, winner: int) -> None:
         if winner == self._winner:
@@ -145,12 +152,14 @@ class PredictionDock(QDockWidget):
         self._presentation = on
         self.setFont(_font("title", on, bold=True))
         self.digit_label.setFont(_font("digit", on, bold=True))
+        self.probability_label.setFont(_font("probability", on, bold=True))
         self.caption.setFont(_font("caption", on))
         axis_font = _font("axis", on)
         for name in ("left", "bottom"):
             self.plot.getAxis(name).setTickFont(axis_font)
         # Room for the widest text, so the bars do not jump when the prediction changes.
-        widest = QFontMetrics(self.digit_label.font()).horizontalAdvance("8 — 100.0 %")
+        widest = max(QFontMetrics(self.probability_label.font()).horizontalAdvance("100.0 %"),
+                     QFontMetrics(self.caption.font()).horizontalAdvance("the network's answer"))
         self.digit_label.setMinimumWidth(widest + 16)
         self.plot.getAxis("left").setWidth(80 if on else 48)
         self.plot.getAxis("bottom").setHeight(36 if on else 24)

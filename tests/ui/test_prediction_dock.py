@@ -48,7 +48,8 @@ def test_bars_equal_probabilities_and_winner_is_highlighted(dock, contract_model
     assert dock.winner() == winner
     assert _colour(brushes[winner]) == WINNER_COLOUR
     assert all(_colour(b) == BAR_COLOUR for i, b in enumerate(brushes) if i != winner)
-    assert dock.digit_label.text() == f"{result.classes[winner]} — {result.confidence * 100:.1f} %"
+    assert dock.digit_label.text() == result.classes[winner]
+    assert dock.probability_label.text() == f"{result.confidence * 100:.1f} %"
 
 
 def test_updates_in_place_and_winner_moves(dock):
@@ -57,7 +58,7 @@ def test_updates_in_place_and_winner_moves(dock):
     first = np.array([0.05] * 10)
     first[7] = 0.55
     dock.show_result(_result(first))
-    assert dock.digit_label.text() == "7 — 55.0 %"
+    assert (dock.digit_label.text(), dock.probability_label.text()) == ("7", "55.0 %")
     second = np.array([0.02] * 10)
     second[2] = 0.82
     dock.show_result(_result(second))
@@ -66,7 +67,7 @@ def test_updates_in_place_and_winner_moves(dock):
     np.testing.assert_allclose(dock.bar_heights(), second)
     colours = [_colour(b) for b in dock.bar_brushes()]
     assert colours[2] == WINNER_COLOUR and colours.count(WINNER_COLOUR) == 1
-    assert dock.digit_label.text() == "2 — 82.0 %"
+    assert (dock.digit_label.text(), dock.probability_label.text()) == ("2", "82.0 %")
     # the y axis stays 0..1 whatever the heights
     lo, hi = plot.getViewBox().viewRange()[1]
     assert lo == pytest.approx(0.0) and 1.0 <= hi < 1.1
@@ -78,7 +79,7 @@ def test_none_empties(dock):
     assert dock.is_empty()
     np.testing.assert_array_equal(dock.bar_heights(), np.zeros(10))
     assert all(_colour(b) == BAR_COLOUR for b in dock.bar_brushes())
-    assert dock.digit_label.text() == "?"
+    assert dock.digit_label.text() == "?" and dock.probability_label.text() == ""
     assert dock.caption.text() == "Draw a digit"
 
 
@@ -88,7 +89,7 @@ def test_adapts_to_the_number_of_classes(dock):
     assert len(dock.bar_brushes()) == 3
     ticks = dock.plot.getAxis("bottom")._tickLevels[0]
     assert [label for _, label in ticks] == ["cat", "dog", "bird"]
-    assert dock.digit_label.text() == "dog — 70.0 %"
+    assert (dock.digit_label.text(), dock.probability_label.text()) == ("dog", "70.0 %")
     lo, hi = dock.plot.getViewBox().viewRange()[0]
     assert lo < 0 < 2 < hi < 3
     dock.show_result(_result([0.1] * 10))
