@@ -23,16 +23,19 @@ class CanvasPanel(QWidget):
         canvas = self.canvas
 
         self.pen_action = self._action("Pen", "draw-freehand", ["P"], "Draw with the pen", checkable=True)
-        self.eraser_action = self._action("Eraser", "draw-eraser", ["E"], "Erase; the right button always erases", checkable=True)
+        self.eraser_action = self._action(
+            "Eraser", "draw-eraser", ["E"], "Erase; the right button always erases", checkable=True
+        )
         self.undo_action = self._action("Undo", "edit-undo", [QKeySequence.StandardKey.Undo], "Undo the last stroke")
         redo_keys = [QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo]
         self.redo_action = self._action("Redo", "edit-redo", redo_keys, "Redo the undone stroke")
-        self.clear_action = self._action(
-            "Clear", "edit-clear", [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Escape)], "Clear the canvas"
-        )
+        clear_keys = [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Escape)]
+        self.clear_action = self._action("Clear", "edit-clear", clear_keys, "Clear the canvas")
         self.brush_smaller_action = self._action("Smaller brush", "", ["["], "Make the brush smaller")
         self.brush_larger_action = self._action("Larger brush", "", ["]"], "Make the brush larger")
-        self.grid_action = self._action("Grid", "view-grid", ["G"], "Show the network's 28x28 pixel grid", checkable=True)
+        self.grid_action = self._action(
+            "Grid", "view-grid", ["G"], "Show the network's 28x28 pixel grid", checkable=True
+        )
 
         self.pen_action.setChecked(not canvas.eraser)
         self.eraser_action.setChecked(canvas.eraser)

@@ -47,7 +47,8 @@ def line(start, end, steps: int = 20) -> list[tuple[float, float]]:
 
 def make_device(pointer_type: QPointingDevice.PointerType, system_id: int) -> QPointingDevice:
     caps = QInputDevice.Capability.Position | QInputDevice.Capability.Pressure
-    return QPointingDevice(f"test stylus {system_id}", system_id, QInputDevice.DeviceType.Stylus, pointer_type, caps, 1, 2)
+    stylus = QInputDevice.DeviceType.Stylus
+    return QPointingDevice(f"test stylus {system_id}", system_id, stylus, pointer_type, caps, 1, 2)
 
 
 def send_tablet(widget, device, kind: QEvent.Type, pos, pressure: float) -> QTabletEvent:
@@ -484,5 +485,24 @@ def test_centring_makes_a_small_corner_digit_look_like_a_large_centred_one(canva
     uncentred_diff = np.abs(seen["small"][1] - seen["large"][1]).mean()
     assert centred_diff < 0.02
     assert uncentred_diff > 5 * centred_diff  # without centring the network sees two different images
-    # TODO(lead): once models/readout.pt is trained, assert the model predicts the same
-    # class for both canvases (use small_and_large_canvases above).
+
+
+@pytest.fixture(scope="module")
+def readout_model():
+    from mnistviz.model import load_model
+    from mnistviz.resources import bundled_model
+
+    return load_model(bundled_model("readout"))
+
+
+@pytest.mark.parametrize("digit", [1, 3, 4, 7, 9])
+def test_small_corner_digit_gets_the_same_prediction_as_large_centred(canvas, samples, readout_model, digit):
+    from mnistviz.pipeline import analyse
+
+    images, labels = samples
+    small, large = small_and_large_canvases(images[np.flatnonzero(labels == digit)[0]])
+    predictions = {}
+    for name, array in (("small", small), ("large", large)):
+        canvas.set_image_array(array)  # through the canvas, as the window sends it
+        predictions[name] = analyse(canvas.image_array(), readout_model, centre=True).prediction
+    assert predictions == {"small": digit, "large": digit}
