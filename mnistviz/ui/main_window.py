@@ -25,7 +25,8 @@ from mnistviz.ui.canvas_panel import CanvasPanel
 from mnistviz.ui.featuremap_dock import FeatureMapDock
 from mnistviz.ui.input_dock import InputDock
 from mnistviz.ui.prediction_dock import PredictionDock
-from mnistviz.ui.settings import SCALE_MODES, Settings
+from mnistviz.mosaic import SCALE_MODES
+from mnistviz.ui.settings import Settings
 from mnistviz.ui.worker import InferenceService, ModelInfo
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm);;All files (*)"
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.service.worker.modelFailed.connect(self._on_model_failed)
         for signal in (self.canvas.strokeChanged, self.canvas.strokeFinished):
             signal.connect(self.request_analysis)
+        for dock in self.stage_docks:
+            dock.hovered.connect(self._show_hover)
         self.canvas.loadFailed.connect(lambda message: self.tell_user("Cannot open the image", message))
         self.input_dock.centringToggled.connect(self._on_centring_toggled)
         self.service.start()
@@ -238,9 +241,9 @@ class MainWindow(QMainWindow):
         if on:
             font.setPointSizeF(self._base_font.pointSizeF() * 1.5)
         QApplication.setFont(font)
-        for dock in (self.input_dock, self.prediction_dock, *self.stage_docks):
+        # The canvas panel and Input dock follow the application font; the plots have their own.
+        for dock in (self.prediction_dock, *self.stage_docks):
             dock.set_presentation(on)
-        self.panel.set_presentation(on)
         self.presentation_action.setChecked(on)
         if on:
             self.showFullScreen()
@@ -365,8 +368,11 @@ class MainWindow(QMainWindow):
             return []
         mode = next(k for k, a in self.scale_actions.items() if a.isChecked())
         colormap = next(k for k, a in self.colormap_actions.items() if a.isChecked())
+        # "fixed" ranges live in the docks (they grow across drawings): export what is on screen.
+        levels = {dock.stage_name: (lv.lo, lv.hi) for dock in self.stage_docks if (lv := dock.levels())}
         try:
-            written = export_result(self.last_result, folder, colormap=colormap, scale_mode=mode)
+            written = export_result(self.last_result, folder, colormap=colormap, scale_mode=mode,
+                                    levels=levels if mode == "fixed" else None)
         except ExportError as exc:
             self.tell_user("Export failed", str(exc))
             return []
@@ -381,6 +387,13 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    @Slot(str)
+    def _show_hover(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     @Slot(str)
     def show_error_in_status(self, message: str) -> None:

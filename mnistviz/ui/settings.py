@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 
 from mnistviz import colormaps
+from mnistviz.mosaic import DEFAULT_SCALE_MODE
 
-SCALE_MODES = {"stage": "One scale per stage", "map": "One scale per map", "fixed": "Fixed across drawings"}
 DEFAULTS = {
     "colormap": colormaps.DEFAULT,
-    "scale_mode": "stage",
+    "scale_mode": DEFAULT_SCALE_MODE,
     "brush_size": 0,  # 0: the canvas's own default
     "model": "readout",  # a bundled name, or a file path
     "grid": True,

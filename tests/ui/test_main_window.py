@@ -185,3 +185,38 @@ def test_open_image_file(qtbot, window, tmp_path):
 
 def test_bundled_model_path_is_used_by_default(window):
     assert window.model_info.path.resolve() == bundled_model("readout").resolve()
+
+
+def test_presentation_mode_goes_full_screen_with_larger_type(qtbot, window):
+    normal_size = QApplication.font().pointSizeF()
+    digit_size = window.prediction_dock.digit_label.font().pointSizeF()
+    window.presentation_action.trigger()
+    assert window.isFullScreen()
+    assert QApplication.font().pointSizeF() > normal_size
+    assert window.prediction_dock.digit_label.font().pointSizeF() > digit_size
+    window.presentation_action.trigger()
+    assert not window.isFullScreen()
+    assert QApplication.font().pointSizeF() == normal_size
+
+
+def test_hovering_a_map_reads_out_in_the_status_bar(qtbot, window):
+    window.canvas.show_sample(6)
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=30_000)
+    window.stage_docks[0].hovered.emit("Conv1 + ReLU · filter 3 · row 12, col 7 · value 0.53")
+    assert "filter 3" in window.statusBar().currentMessage()
+
+
+def test_fixed_scale_export_uses_the_ranges_on_screen(qtbot, window, tmp_path):
+    window.set_scale_mode("fixed")
+    for digit in (8, 1):  # the busy 8 first: its range outlasts the thin 1
+        window.canvas.show_sample(digit)
+        qtbot.waitUntil(lambda: window.last_result is not None
+                        and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+    window.export_to(tmp_path)
+    exported = json.loads((tmp_path / "result.json").read_text())
+    assert exported["scale_mode"] == "fixed"
+    for dock, stage in zip(window.stage_docks, exported["stages"]):
+        on_screen = dock.levels()
+        assert stage["levels"] == pytest.approx([on_screen.lo, on_screen.hi], rel=1e-5)
+    # Fixed ranges grew over two drawings: wider than the last drawing's own range somewhere.
+    assert any(s["levels"][1] > s["max"] + 1e-6 or s["levels"][0] < s["min"] - 1e-6 for s in exported["stages"])
