@@ -110,6 +110,10 @@ def run_predict(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Windowed builds have no console: send output to the log before anything prints.
+    from mnistviz.logfile import redirect_missing_streams
+
+    redirect_missing_streams()
     args = build_parser().parse_args(argv)
     if args.command == "predict":
         return run_predict(args)

@@ -1,5 +1,6 @@
 """A log file in the user's log folder. Windowed builds have no console: sys.stdout and
-sys.stderr are None there, and a print() would raise, so they are pointed at the log."""
+sys.stderr are None there and whatever a command prints would vanish, so they are
+pointed at the log."""
 
 from __future__ import annotations
 
@@ -38,8 +39,22 @@ def setup_logging() -> Path | None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    if sys.stdout is None or sys.stderr is None:
-        stream = open(path, "a", encoding="utf-8", buffering=1) if path else open(os.devnull, "w")  # noqa: SIM115
-        sys.stdout = sys.stdout or stream
-        sys.stderr = sys.stderr or stream
+    redirect_missing_streams()
+    return path
+
+
+def redirect_missing_streams() -> Path | None:
+    """Windowed builds (console=False, pythonw) start with sys.stdout and sys.stderr set to
+    None: point them at the log file (or os.devnull) so what any command prints is kept.
+    Returns the log file, or None. Does nothing when both streams exist."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return None
+    path: Path | None = log_folder() / "mnistviz.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stream = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    except OSError:
+        path, stream = None, open(os.devnull, "w")  # noqa: SIM115
+    sys.stdout = sys.stdout or stream
+    sys.stderr = sys.stderr or stream
     return path

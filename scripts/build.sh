@@ -4,7 +4,7 @@
 #
 #     scripts/build.sh              # build, self-test, size check, archive
 #     scripts/build.sh --no-build   # check and archive an existing dist/ (after a build)
-#     scripts/build.sh --startup    # also time 5 starts (needs MNISTVIZ_STARTUP_PROBE in the app)
+#     scripts/build.sh --startup    # also time 5 starts (scripts/bench_startup.sh)
 #
 # Output: dist/mnistviz/ (dist/mnistviz.app on macOS) and
 #         dist/mnistviz-<version>-<platform>.tar.gz
@@ -58,7 +58,7 @@ import sys
 import torch
 if torch.version.cuda or torch.version.hip:
     sys.exit(f"torch {torch.__version__} is a GPU build: the bundle would be several GB. Install the CPU wheel:\n"
-             f"  pip install torch=={torch.__version__.split('+')[0]} --index-url https://download.pytorch.org/whl/cpu")
+             f"  pip install torch=={torch.__version__.split('+')[0]}  (the +cpu wheel, from PyTorch's CPU-only wheel index)")
 print(f"torch {torch.__version__} (CPU build), Python {sys.version.split()[0]}")
 EOF
     "$PYTHON" scripts/make_icons.py --check
@@ -69,13 +69,29 @@ EOF
 fi
 [ -x "$bundle/$exe_rel" ] || { echo "no executable at $bundle/$exe_rel" >&2; exit 1; }
 
-# On Windows the executable is windowed: the shell does not wait for it and its output
-# goes to the log file, so CI there should use: start "" /wait dist\mnistviz\mnistviz.exe selftest
+# On Windows the executable is windowed (no console): bash waits for it and gets its exit
+# code, but its lines go to the log file (cmd.exe would not even wait: use
+# start "" /wait dist\mnistviz\mnistviz.exe selftest there).
 step "frozen self-test ($bundle/$exe_rel selftest, QT_QPA_PLATFORM=offscreen)"
 if QT_QPA_PLATFORM=offscreen "$bundle/$exe_rel" selftest; then
     echo "self-test passed"
 else
     failures+=("frozen selftest failed (exit $?)")
+fi
+if [ "$os" = windows ] && [ -n "${LOCALAPPDATA:-}" ]; then
+    log="$(cygpath -u "$LOCALAPPDATA" 2>/dev/null || echo "$LOCALAPPDATA")/mnistviz/Logs/mnistviz.log"
+    [ -f "$log" ] && { echo "(from $log)"; tail -n 8 "$log"; }
+fi
+
+if [ "$os" = linux ] && command -v ldd >/dev/null; then
+    # PyInstaller bundles the X11 libraries it finds on the build machine; the ones it did not
+    # find must be installed where the app runs. A warning, not a failure (offscreen needs none).
+    missing=$(ldd "$bundle"/_internal/PySide6/Qt/plugins/platforms/libqxcb.so 2>/dev/null \
+        | awk '/not found/ {print $1}' | sort -u | tr '\n' ' ')
+    if [ -n "$missing" ]; then
+        step "warning: the window on X11 needs these libraries on the target machine"
+        echo "$missing(not on this build machine, so not bundled; e.g. apt-get install libxcb-icccm4 libxcb-keysyms1)"
+    fi
 fi
 
 step "frozen app from another folder, through a path with spaces"
@@ -112,32 +128,11 @@ fi
 rm -rf "$work/with space"
 
 if [ "$startup" = 1 ]; then
-    # The app's probe (mnistviz/app.py, MNISTVIZ_STARTUP_PROBE=1) prints the wall-clock time of
-    # the first painted window and of the first prediction on screen (a sample digit), then quits.
-    # Measured here: launch (just before the process is created) -> each of those; median of 5.
-    step "start-up time (median of 5 launches; MNISTVIZ_STARTUP_PROBE=1, QT_QPA_PLATFORM=offscreen)"
-    "$PYTHON" - "$bundle/$exe_rel" <<'EOF' || failures+=("start-up measurement failed")
-import os, statistics, subprocess, sys, time
-env = dict(os.environ, MNISTVIZ_STARTUP_PROBE="1", QT_QPA_PLATFORM="offscreen")
-runs = []
-for attempt in range(1, 6):
-    launched = time.time()
-    out = subprocess.run([sys.argv[1]], env=env, capture_output=True, text=True, timeout=120)
-    ended = time.time() - launched
-    marks = {}
-    for line in out.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0] in ("window_visible", "first_prediction"):
-            marks[parts[0]] = float(parts[1]) - launched
-    if len(marks) != 2:
-        sys.exit(f"no probe output (exit {out.returncode}): {(out.stdout + out.stderr)[-500:]}")
-    runs.append(marks)
-    print(f"  start {attempt}: window visible {marks['window_visible']:.2f} s, "
-          f"first prediction {marks['first_prediction']:.2f} s, process ended {ended:.2f} s")
-for key, goal in (("window_visible", 1.5), ("first_prediction", 3.0)):
-    median = statistics.median(r[key] for r in runs)
-    print(f"{key}: median {median:.2f} s over 5 starts (goal <= {goal} s)")
-EOF
+    # scripts/bench_startup.sh: launch -> first painted window and -> first prediction on
+    # screen (the app's MNISTVIZ_STARTUP_PROBE), median of 5, source install and this bundle.
+    step "start-up time (scripts/bench_startup.sh, median of 5)"
+    PYTHON="$PYTHON" MNISTVIZ_PACKAGED="$PWD/$bundle/$exe_rel" bash scripts/bench_startup.sh \
+        || failures+=("start-up measurement failed")
 fi
 
 step "size"

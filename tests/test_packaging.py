@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -122,10 +121,11 @@ def test_drop_rules(spec, path, dropped):
     assert (spec["drop_reason"](path) is not None) is dropped
 
 
-def test_macos_bundle_uses_the_icns(spec):
-    if sys.platform != "darwin":
-        pytest.skip("BUNDLE is only built on macOS")
-    assert spec["app"].kwargs["icon"].endswith("icon.icns")
+def test_macos_bundle_only_on_macos_and_with_the_icns(spec):
+    if sys.platform == "darwin":
+        assert spec["app"].kwargs["icon"].endswith("icon.icns")
+    else:
+        assert spec.get("app") is None  # no .app bundle where it cannot run
 
 
 def test_make_icons_check_passes():
@@ -134,7 +134,14 @@ def test_make_icons_check_passes():
     assert out.returncode == 0, out.stderr
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_build_script_syntax():
     out = subprocess.run(["bash", "-n", str(ROOT / "scripts" / "build.sh")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_python_sources_are_never_dropped(spec):
+    """torch's config modules read their own source at import (inspect.getsource): the .py
+    copies the torch hook collects next to the archive must survive the file filters."""
+    for path in ("torch/testing/_internal/logging_tensor.py", "torch/distributed/config.py",
+                 "torch/_inductor/config.py"):
+        assert spec["drop_reason"](path) is None
