@@ -64,6 +64,7 @@ def _probe_startup(app, window) -> None:
     def on_result(result) -> None:
         if result is not None:
             print(f"first_prediction {time.time():.4f}", flush=True)
+            window.resultShown.disconnect(on_result)  # once, even if more results arrive
             QTimer.singleShot(0, window.close)
 
     window.resultShown.connect(on_result)

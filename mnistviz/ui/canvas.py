@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
     QPointingDevice,
     QTabletEvent,
 )
@@ -93,6 +94,7 @@ class Canvas(QWidget):
         self._brush_size = DEFAULT_BRUSH
         self._eraser = False
         self._grid_visible = False
+        self._grid_cache: tuple[tuple[float, float, float], QPixmap] | None = None
         self._stroke: _Stroke | None = None
         self._hover: QPointF | None = None  # image coordinates of the pointer, for the brush outline
         self._undo: deque[np.ndarray] = deque(maxlen=UNDO_LEVELS)
@@ -455,13 +457,27 @@ class Canvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not one_to_one)
         painter.drawImage(view, self._image)
         if self._grid_visible:
-            self._paint_grid(painter, view)
+            painter.drawPixmap(view.topLeft(), self._grid_pixmap(view))
         self._paint_hover(painter, view)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # a sharp one-pixel border
         painter.setPen(QPen(self.palette().mid().color(), 0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(view.adjusted(0, 0, -1 / self.devicePixelRatioF(), -1 / self.devicePixelRatioF()))
         painter.end()
+
+    def _grid_pixmap(self, view: QRectF) -> QPixmap:
+        """The grid drawn once per view size: 54 lines in Python on every repaint cost ~4 ms."""
+        dpr = self.devicePixelRatioF()
+        key = (view.width(), view.height(), dpr)
+        if self._grid_cache is None or self._grid_cache[0] != key:
+            pixmap = QPixmap(round(view.width() * dpr), round(view.height() * dpr))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            grid_painter = QPainter(pixmap)
+            self._paint_grid(grid_painter, QRectF(0, 0, view.width(), view.height()))
+            grid_painter.end()
+            self._grid_cache = (key, pixmap)
+        return self._grid_cache[1]
 
     def _paint_grid(self, painter: QPainter, view: QRectF) -> None:
         """A line between the network's pixels; every 7th (a quarter of the field) stronger."""

@@ -7,6 +7,12 @@ one image, not one per map (DESIGN.md). Every graphics item is created in
 than before); an update fills a preallocated buffer in place and calls
 ``setImage(buffer, autoLevels=False, levels=...)``.
 
+Repaint cost (measured with ``mnistviz bench``): everything that changes with a result
+is a plain Qt item or the image. The filter numbers are `MapLabel`s (no Python runs to
+paint them); the colour bar's numbers are Qt text items beside a bar that itself never
+changes (`_ColourBar`: re-ranging pyqtgraph's axis redrew and re-laid out the bar on
+every result); the axis label is set only when its text changes.
+
 Numbers for people are 1-based (filter 1..C, as on the labels and in the exported
 file names); `mapClicked` carries the 0-based map index; rows/cols are 0-based pixel
 coordinates.
@@ -16,9 +22,20 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDockWidget, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import SIGNAL, SLOT, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPen
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mnistviz import colormaps
 from mnistviz.export import format_value
@@ -71,6 +88,133 @@ def _scale_label(levels: Levels | None, mode: str) -> str:
     return "activation (fixed)" if mode == "fixed" else "activation"
 
 
+def coalesce_scene_updates(view: QGraphicsView) -> None:
+    """Let a view's scene changes join the window's next repaint (with `hold_repaint`).
+
+    By default Qt hands a scene's dirty items straight to its views and then *dispatches
+    the window's pending UpdateRequest at once* (QGraphicsScenePrivate::
+    _q_processDirtyItems -> QGraphicsViewPrivate::dispatchPendingUpdateRequests): a Result
+    shown in four pyqtgraph views cost four backing-store syncs and flushes, one per scene.
+    With the scene's ``changed`` signal connected (here to the view's own ``updateScene``
+    slot, C++ to C++, no Python per update), the scene reports its changes through
+    ``changed`` instead; and when a scene update is already pending as the dirty items are
+    processed (`hold_repaint`), it dispatches nothing: the viewports are only marked dirty
+    and the window paints everything in one sync.
+    """
+    QObject.connect(view.scene(), SIGNAL("changed(QList<QRectF>)"), view, SLOT("updateScene(QList<QRectF>)"))
+
+
+_HOLD_RECT = QRectF(0.0, 0.0, 1e-3, 1e-3)
+
+
+def hold_repaint(view: QGraphicsView) -> None:
+    """After changing the items of a view set up by `coalesce_scene_updates`: queue a (tiny)
+    scene update behind the scene's queued dirty-item pass, so that pass finds an update
+    pending and leaves the repaint to the event loop."""
+    view.scene().update(_HOLD_RECT)
+
+
+class MapLabel(QGraphicsRectItem):
+    """A filter number on its tile: text on a translucent box, at a fixed size in pixels
+    whatever the zoom (ItemIgnoresTransformations), anchored at its top-left corner.
+
+    Plain Qt items, so a repaint runs no Python for them (a pg.TextItem runs its own
+    `paint` and a transform update per paint: 30 of them per result cost ~0.6 ms).
+    `textItem` is the text (as on pg.TextItem).
+    """
+
+    PADDING = 3.0
+
+    def __init__(self, text: str, colour: str, fill, parent: QGraphicsItem | None = None):
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setBrush(fill)
+        self.textItem = QGraphicsSimpleTextItem(text, self)
+        self.textItem.setBrush(QColor(colour))
+        self.textItem.setPos(self.PADDING, self.PADDING / 2)
+        self._fit()
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802 (as pg.TextItem)
+        self.textItem.setFont(font)
+        self._fit()
+
+    def text(self) -> str:
+        return self.textItem.text()
+
+    def _fit(self) -> None:
+        box = self.textItem.boundingRect()
+        self.setRect(0.0, 0.0, box.width() + 2 * self.PADDING, box.height() + self.PADDING)
+
+
+class MosaicImageItem(pg.ImageItem):
+    """A pg.ImageItem with a fast `render` for what the docks show: a 2-D float mosaic with
+    NaN gaps, scalar levels and a 256-entry uint8 RGB colour table (anything else goes
+    to pyqtgraph's general `render`).
+
+    One vectorised pass into preallocated buffers makes an ARGB32 (premultiplied, the
+    raster engine's own format) image with the gaps transparent. The colours are
+    pyqtgraph's: index = clip((value - lo) * 256 / (hi - lo), 0, 255). pyqtgraph's path
+    (NaN scan, nditer rescale, lookup, alpha channel, RGBA8888 image) took about 0.2 ms
+    per dock inside a repaint, this about a quarter of it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._shape: tuple[int, int] | None = None
+        self._lut_id: int | None = None
+        super().__init__(*args, **kwargs)
+
+    def render(self):
+        image, lut, levels = self.image, self.lut, self.levels
+        if not (isinstance(image, np.ndarray) and image.ndim == 2 and image.dtype == np.float32
+                and isinstance(lut, np.ndarray) and lut.shape == (256, 3) and lut.dtype == np.uint8
+                and levels is not None and np.ndim(levels) == 1 and len(levels) == 2
+                and self.axisOrder == "row-major" and not self.autoDownsample and image.size > 0):
+            return super().render()
+        if image.shape != self._shape:
+            self._shape = image.shape
+            self._scaled = np.empty(image.shape, np.float32)
+            self._index = np.empty(image.shape, np.uint8)
+            self._gaps = np.empty(image.shape, bool)
+            self._argb = np.empty(image.shape, np.uint32)
+        if id(lut) != self._lut_id:
+            self._lut_id = id(lut)
+            rgb = lut.astype(np.uint32)
+            self._table = 0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+        lo, hi = float(levels[0]), float(levels[1])
+        scale = 256.0 / (hi - lo if hi != lo else 1.0)
+        np.isnan(image, out=self._gaps)
+        np.subtract(image, np.float32(lo), out=self._scaled)
+        np.multiply(self._scaled, np.float32(scale), out=self._scaled)
+        np.clip(self._scaled, 0.0, 255.0, out=self._scaled)
+        np.copyto(self._scaled, 0.0, where=self._gaps)
+        np.copyto(self._index, self._scaled, casting="unsafe")
+        np.take(self._table, self._index, out=self._argb)
+        np.copyto(self._argb, 0, where=self._gaps)
+        h, w = image.shape
+        self.qimage = QImage(self._argb.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        self._renderRequired = False
+        self._unrenderable = False
+
+
+class _ColourBar(pg.ColorBarItem):
+    """A ColorBarItem whose value axis stays as it was drawn: `setLevels` only records the
+    levels (``levels()``); the numbers are `_HeatmapView`'s readout items beside the bar.
+
+    pyqtgraph re-ranges the axis on every ``setLevels``, which made it regenerate its
+    picture and re-lay out the colour bar for every result (about 0.6 ms per dock,
+    measured). The colour map still goes through pyqtgraph.
+    """
+
+    def _update_items(self, update_cmap=False):
+        if update_cmap:
+            super()._update_items(update_cmap=True)
+
+
+TICK_LENGTH = 5.0  # px, the colour bar's tick marks
+TICK_GAP = 3.0  # px between a tick mark and its number
+
+
 class _HeatmapView(pg.GraphicsLayoutWidget):
     """A ViewBox (aspect locked, y down, no pan/zoom/menu) holding one ImageItem,
     plus a vertical ColorBarItem: the part the dock and the enlarged view share."""
@@ -85,16 +229,33 @@ class _HeatmapView(pg.GraphicsLayoutWidget):
         self.view_box = pg.ViewBox(lockAspect=True, enableMouse=False, enableMenu=False, invertY=True,
                                    defaultPadding=0)
         self.view_box.disableAutoRange()
-        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item = MosaicImageItem(axisOrder="row-major")
         self.view_box.addItem(self.image_item)
-        self.color_bar = pg.ColorBarItem(values=(0.0, 1.0), width=bar_width, interactive=False,
-                                         colorMapMenu=False, pen=DIM_TEXT)
+        self.color_bar = _ColourBar(values=(0.0, 1.0), width=bar_width, interactive=False,
+                                    colorMapMenu=False, pen=DIM_TEXT)
         self.color_bar.getAxis("left").setTextPen(DIM_TEXT)
-        self.color_bar.axis.setTextPen(TEXT_COLOUR)
-        # Room above and below the bar for the min and max labels, drawn unclipped.
+        # Room above and below the bar for the min and max numbers, drawn unclipped.
         self.color_bar.layout.setContentsMargins(0, 10, 0, 10)
-        self.color_bar.axis.setStyle(hideOverlappingLabels=False)
         self.color_bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        for side in ("left", "right", "top", "bottom"):
+            # An SI prefix would re-typeset the axis label (QGraphicsTextItem.setHtml)
+            # whenever the axis range changes.
+            self.color_bar.getAxis(side).enableAutoSIPrefix(False)
+        # The value axis is only the bar's edge and the room for the numbers, which are
+        # Qt items (text and tick marks) placed on it: a new result changes their text.
+        value_axis = self.color_bar.axis
+        value_axis.setTicks([[], []])
+        value_axis.setStyle(showValues=False, tickLength=0)
+        tick_pen = pg.mkPen(DIM_TEXT)
+        self._tick_marks = [QGraphicsLineItem(value_axis) for _ in range(3)]
+        self._tick_texts = [QGraphicsSimpleTextItem(value_axis) for _ in range(3)]
+        for mark, text in zip(self._tick_marks, self._tick_texts):
+            mark.setPen(tick_pen)
+            text.setBrush(QColor(TEXT_COLOUR))
+        value_axis.geometryChanged.connect(self._place_ticks)
+        self._ticks: list[tuple[float, str]] = []
+        self._tick_range = (0.0, 1.0)
+        self._label: str | None = None
         # Stretchable spacers either side keep image and colour bar together, centred,
         # when the image is narrower than the widget (see resizeEvent).
         self._spacers = [pg.GraphicsWidget(), pg.GraphicsWidget()]
@@ -111,6 +272,7 @@ class _HeatmapView(pg.GraphicsLayoutWidget):
         self.ci.layout.setColumnStretchFactor(3, 1)
         self._aspect = 1.0  # width / height of the image
         self.setMouseTracking(True)
+        coalesce_scene_updates(self)
 
     def set_aspect(self, width: float, height: float) -> None:
         """Tell the view the image's proportions; the view box is never wider than needed."""
@@ -134,11 +296,10 @@ class _HeatmapView(pg.GraphicsLayoutWidget):
 
     def set_levels(self, levels: Levels | None, label: str) -> None:
         """Colour bar range and label; None: the empty state, a bar without numbers."""
-        axis = self.color_bar.axis
         if levels is None:
             self.color_bar.setLevels((0.0, 1.0))
-            axis.setTicks([[], []])
-            self.color_bar.getAxis("left").setLabel("")
+            self._set_ticks([], (0.0, 1.0))
+            self._set_label("")
             return
         self.color_bar.setLevels((levels.lo, levels.hi))
         if levels.relative:
@@ -146,16 +307,50 @@ class _HeatmapView(pg.GraphicsLayoutWidget):
         else:  # the exact ends and the middle, as on the exported contact sheet
             mid = (levels.lo + levels.hi) / 2
             ticks = [(v, format_value(v)) for v in (levels.lo, mid, levels.hi)]
-        axis.setTicks([ticks, []])
-        self.color_bar.getAxis("left").setLabel(label)
+        self._set_ticks(ticks, (levels.lo, levels.hi))
+        self._set_label(label)
+
+    def tick_labels(self) -> list[str]:
+        """The numbers beside the colour bar, top to bottom (for tests and export checks)."""
+        return [text for _, text in sorted(self._ticks, key=lambda t: -t[0])]
+
+    def _set_ticks(self, ticks: list[tuple[float, str]], value_range: tuple[float, float]) -> None:
+        if ticks == self._ticks and value_range == self._tick_range:
+            return
+        self._ticks, self._tick_range = ticks, value_range
+        for index, (mark, text) in enumerate(zip(self._tick_marks, self._tick_texts)):
+            shown = index < len(ticks)
+            mark.setVisible(shown)
+            text.setVisible(shown)
+            if shown:
+                text.setText(ticks[index][1])
+        self._place_ticks()
+
+    def _place_ticks(self) -> None:
+        """Tick marks and numbers at their values' heights on the value axis (top = high)."""
+        height = self.color_bar.axis.size().height()
+        lo, hi = self._tick_range
+        span = hi - lo if hi > lo else 1.0
+        for (value, _), mark, text in zip(self._ticks, self._tick_marks, self._tick_texts):
+            y = height * (1.0 - min(max((value - lo) / span, 0.0), 1.0))
+            mark.setLine(0.0, y, TICK_LENGTH, y)
+            text.setPos(TICK_LENGTH + TICK_GAP, y - text.boundingRect().height() / 2)
+
+    def _set_label(self, label: str) -> None:
+        """The axis label, only when it changed: pyqtgraph lays the axis out again for it."""
+        if label != self._label:
+            self._label = label
+            self.color_bar.getAxis("left").setLabel(label)
 
     def set_fonts(self, presentation: bool) -> None:
         font = _font("axis", presentation)
-        self.color_bar.axis.setTickFont(font)
+        for text in self._tick_texts:
+            text.setFont(font)
         self.color_bar.axis.setWidth(72 if presentation else 45)
         left = self.color_bar.getAxis("left")
         left.label.setFont(font)
         left.setLabel(left.labelText)
+        self._place_ticks()
 
     def scene_to_view(self, scene_pos) -> QPointF:
         return self.view_box.mapSceneToView(scene_pos)
@@ -257,7 +452,7 @@ class FeatureMapDock(QDockWidget):
         self.view_box = self.plot.view_box
         self.image_item = self.plot.image_item
         self.color_bar = self.plot.color_bar
-        self.labels: list[pg.TextItem] = []
+        self.labels: list[MapLabel] = []
         self.empty_overlay = pg.TextItem("Draw a digit", color=DIM_TEXT, anchor=(0.5, 0.5),
                                          fill=pg.mkBrush(22, 24, 28, 200))
         self.empty_overlay.setZValue(20)
@@ -297,8 +492,7 @@ class FeatureMapDock(QDockWidget):
         self._normalised = np.empty(shape, np.float32)  # "map" mode: per-map [0, 1] values
         self._zeros = np.zeros(shape, np.float32)
         while len(self.labels) < channels:  # only a model with more maps than before adds labels
-            label = pg.TextItem(str(len(self.labels) + 1), color=TEXT_COLOUR, anchor=(0, 0),
-                                fill=pg.mkBrush(22, 24, 28, 150))
+            label = MapLabel(str(len(self.labels) + 1), TEXT_COLOUR, pg.mkBrush(22, 24, 28, 150))
             label.setZValue(10)
             label.setFont(_font("label", self._presentation))
             self.view_box.addItem(label, ignoreBounds=True)
@@ -352,6 +546,7 @@ class FeatureMapDock(QDockWidget):
             self._levels = levels
             if self._hover is not None:
                 self._report(self._hover)
+        hold_repaint(self.plot)
         self._update_viewer()
 
     def set_colormap(self, name: str) -> None:

@@ -8,9 +8,9 @@ torch is first imported here, in the worker thread, so the window appears before
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-import traceback
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +109,7 @@ class InferenceWorker(QObject):
                 result = analyse(canvas, self._model, centre=centre, request_id=request_id)
             except Exception as exc:
                 self.failed.emit(f"Analysis failed: {exc}")
-                traceback.print_exc()
+                logging.getLogger(__name__).exception("analysis of request %d failed", request_id)
                 continue
             self.inferences += 1
             if result is not None:

@@ -249,3 +249,51 @@ def test_ui_modules_do_not_import_torch():
     code = ("import sys, mnistviz.ui.featuremap_dock, mnistviz.ui.prediction_dock; "
             "assert 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _argb(image):
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+    return rows.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width()].copy()
+
+
+@pytest.mark.parametrize("levels", [None, (0.5, 0.5), (-1.0, 0.25)])
+def test_fast_render_colours_like_pyqtgraph(qtbot, levels):
+    """MosaicImageItem's own render gives pyqtgraph's colours; the gaps stay transparent."""
+    import pyqtgraph as pg
+
+    from mnistviz.ui.featuremap_dock import MosaicImageItem
+
+    maps = (np.random.default_rng(3).random((10, 28, 28)) * 4 - 1).astype(np.float32)
+    image = mosaic(maps)
+    levels = levels or (float(np.nanmin(image)), float(np.nanmax(image)))
+    fast, reference = MosaicImageItem(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
+    for item in (fast, reference):
+        item.setLookupTable(colormaps.lut("cividis"))
+        item.setImage(image, autoLevels=False, levels=levels)
+        item.render()
+    got, expected = _argb(fast.qimage), _argb(reference.qimage)
+    gaps = np.isnan(image)
+    np.testing.assert_array_equal(got[~gaps], expected[~gaps])
+    assert (got[gaps][:, 3] == 0).all() and (expected[gaps][:, 3] == 0).all()
+
+
+def test_colour_bar_numbers_follow_the_levels(dock, results):
+    """The numbers beside the colour bar: high, middle, low of the stage; min/max when
+    relative; none in the empty state. The bar's own axis is never re-ranged."""
+    from mnistviz.export import format_value
+
+    axis_range = list(dock.color_bar.axis.range)
+    dock.show_result(results[0])
+    maps = results[0].stages["Conv1 + ReLU"]
+    lo, hi = float(maps.min()), float(maps.max())
+    assert dock.plot.tick_labels() == [format_value(v) for v in (hi, (lo + hi) / 2, lo)]
+    texts = [t for t in dock.plot._tick_texts if t.isVisible()]
+    assert [t.text() for t in sorted(texts, key=lambda t: t.pos().y())] == dock.plot.tick_labels()
+    dock.set_scale_mode("map")
+    assert dock.plot.tick_labels() == ["max", "min"]
+    dock.show_result(None)
+    assert dock.plot.tick_labels() == [] and not any(t.isVisible() for t in dock.plot._tick_texts)
+    assert list(dock.color_bar.axis.range) == axis_range
