@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from mnistviz.export import BAR_COLOUR, WINNER_COLOUR
 from mnistviz.result import Result
-from mnistviz.ui.featuremap_dock import DIM_TEXT, PLOT_BACKGROUND, TEXT_COLOUR
+from mnistviz.ui.featuremap_dock import DIM_TEXT, PLOT_BACKGROUND, TEXT_COLOUR, coalesce_scene_updates, hold_repaint
 
 BAR_WIDTH = 0.7
 EMPTY_TEXT = "?"
@@ -92,6 +92,7 @@ class PredictionDock(QDockWidget):
 
         self.set_classes(classes)
         self.set_presentation(False)
+        coalesce_scene_updates(self.plot_widget)  # the bars join the window's one repaint per result
         self.show_result(None)
 
     def set_classes(self, classes: tuple[str, ...]) -> None:
@@ -128,6 +129,7 @@ class PredictionDock(QDockWidget):
         self.digit_label.setText(self._classes[winner])
         self.probability_label.setText(f"{result.confidence * 100:.1f} %")
         self._set_empty_look(False)
+        hold_repaint(self.plot_widget)
 
     def _set_empty_look(self, empty: bool) -> None:
         if empty == self._empty_look:
