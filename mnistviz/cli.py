@@ -93,6 +93,10 @@ def run_predict(args: argparse.Namespace) -> int:
         from mnistviz.export import ExportError, export_result
 
         try:
+            Path(args.export).mkdir(parents=True, exist_ok=True)  # a script names a new folder
+        except OSError as exc:
+            return fail(f"cannot create the folder {args.export} ({exc.strerror or exc})")
+        try:
             written = export_result(result, args.export)
         except ExportError as exc:
             return fail(str(exc))

@@ -77,3 +77,16 @@ def test_module_entry_point_runs_without_traceback(tmp_path):
     assert done.returncode == 1
     assert json.loads(done.stdout)["status"] == "error"
     assert "Traceback" not in done.stderr and "Warning" not in done.stderr
+
+
+def test_export_creates_the_folder_and_writes_the_maps(capsys, sample_png, tmp_path):
+    out = tmp_path / "new" / "maps"
+    code, payload = run_json(capsys, str(sample_png), "--export", str(out))
+    assert code == 0
+    assert (out / "featuremaps.png").is_file() and len(list(out.glob("*.png"))) == 31
+
+
+def test_export_under_a_file_is_an_error(capsys, sample_png, tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, payload = run_json(capsys, str(sample_png), "--export", str(tmp_path / "file" / "maps"))
+    assert code != 0 and payload["status"] == "error" and "folder" in payload["message"]
