@@ -74,8 +74,9 @@ class MainWindow(QMainWindow):
         self.service.worker.failed.connect(self.show_error_in_status)
         self.service.worker.modelLoaded.connect(self._on_model_loaded)
         self.service.worker.modelFailed.connect(self._on_model_failed)
-        for signal in (self.canvas.strokeChanged, self.canvas.strokeFinished):
-            signal.connect(self.request_analysis)
+        # strokeChanged covers every change, a stroke's last one included: strokeFinished
+        # would only submit the same image twice.
+        self.canvas.strokeChanged.connect(self.request_analysis)
         for dock in self.stage_docks:
             dock.hovered.connect(self._show_hover)
         self.canvas.loadFailed.connect(lambda message: self.tell_user("Cannot open the image", message))
