@@ -423,20 +423,15 @@ def measure_strokes(app, window, probe, moves: int, interval_ms: float = POINTER
     canvas.strokeChanged.connect(on_stroke_changed)
     window.resultShown.connect(on_result_shown)
     probe.on_flush = on_flush
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
     try:
         canvas.clear()
         state["due"] = time.perf_counter() + 0.05
         timer.start(50)
-        guard.start(int(PHASE_TIMEOUT_S * 1000))
-        loop.exec()
+        _exec_with_deadline(loop)
         if not (state["finished_sending"] and all_resolved()):
             raise TimeoutError("bench: the stroke phase did not finish in time")
     finally:
         timer.stop()
-        guard.stop()
         probe.on_flush = None
         canvas.strokeChanged.disconnect(on_stroke_changed)
         window.resultShown.disconnect(on_result_shown)
@@ -507,20 +502,29 @@ def measure_memory(app, window, probe, canvases, updates: int):
 
     window.resultShown.connect(on_result_shown)
     probe.on_flush = on_flush
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
     try:
         QTimer.singleShot(0, next_update)
-        guard.start(int(PHASE_TIMEOUT_S * 1000))
-        loop.exec()
+        _exec_with_deadline(loop)
     finally:
-        guard.stop()
         probe.on_flush = None
         window.resultShown.disconnect(on_result_shown)
     if state["done"] < updates:
         raise TimeoutError(f"bench: only {state['done']} of {updates} live updates in {PHASE_TIMEOUT_S:.0f} s")
     return marks[baseline], marks[updates], worker_timings, curve
+
+
+def _exec_with_deadline(loop) -> None:
+    """Run a phase's event loop, ending it after PHASE_TIMEOUT_S whatever happens."""
+    from PySide6.QtCore import QTimer
+
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int(PHASE_TIMEOUT_S * 1000))
+    try:
+        loop.exec()
+    finally:
+        guard.stop()
 
 
 # --- the command ----------------------------------------------------------------------------

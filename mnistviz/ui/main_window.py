@@ -257,10 +257,8 @@ class MainWindow(QMainWindow):
         self.service.load_model(path)
 
     def load_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load a TorchScript model",
-                                              self.settings.get("last_model_folder"), MODEL_FILTER)
+        path = self._ask_for_file("Load a TorchScript model", "last_model_folder", MODEL_FILTER)
         if path:
-            self.settings.set("last_model_folder", str(Path(path).parent))
             self.load_model(path)
 
     @Slot(object)
@@ -338,11 +336,16 @@ class MainWindow(QMainWindow):
 
     # --- files ------------------------------------------------------------------------------
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit",
-                                              self.settings.get("last_image_folder"), IMAGE_FILTER)
+        path = self._ask_for_file("Open an image of a digit", "last_image_folder", IMAGE_FILTER)
         if path:
-            self.settings.set("last_image_folder", str(Path(path).parent))
             self.open_image(path)
+
+    def _ask_for_file(self, title: str, folder_key: str, name_filter: str) -> str:
+        """A file dialog that starts in, and remembers, the folder last used for this kind of file."""
+        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.get(folder_key), name_filter)
+        if path:
+            self.settings.set(folder_key, str(Path(path).parent))
+        return path
 
     def open_image(self, path: str | Path) -> bool:
         from mnistviz.preprocess import ImageInputError
