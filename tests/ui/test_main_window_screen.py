@@ -1,0 +1,47 @@
+"""The window on a real X server, read back from the X framebuffer (not widget.grab()).
+
+Offscreen rendering and ``widget.grab()`` paint the widget afresh, so they cannot see
+stale paint; these tests can. Each runs `screen_driver.py` in its own process on Xvfb
+with openbox, driven by xdotool. Run them alone with ``pytest -m screen``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.screen
+
+DRIVER = Path(__file__).with_name("screen_driver.py")
+
+
+def drive(x_screens, tmp_path, scenario: str, size=(1920, 1080)) -> dict:
+    server = x_screens(*size)
+    done = server.run([sys.executable, str(DRIVER), scenario], tmp_path / "config")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("REPORT ")]
+    assert done.returncode == 0 and lines, f"driver failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return json.loads(lines[-1][len("REPORT "):])
+
+
+def test_probability_bars_on_screen_follow_every_change(x_screens, tmp_path):
+    steps = drive(x_screens, tmp_path, "bars")["steps"]
+    # The scenario really shrinks the winning bar and ends empty, or it proves nothing.
+    assert steps[0]["top"] > 0.9
+    assert min(s["top"] for s in steps[1:-1]) < steps[0]["top"] - 0.1
+    assert steps[-1]["empty"] and max(steps[-1]["heights"]) == 0
+    for step in steps:
+        assert step["stale_pixels"] == 0, f"stale bar paint after '{step['step']}': {step}"
+        assert step["missing_pixels"] == 0, f"a bar is not painted after '{step['step']}': {step}"
+        assert step["stale_dock_pixels"] == 0, f"the dock differs from a fresh paint after '{step['step']}'"
+
+
+def test_feature_maps_on_screen_follow_every_change(x_screens, tmp_path):
+    steps = drive(x_screens, tmp_path, "maps")["steps"]
+    assert steps[-1]["empty"]
+    for step in steps:
+        assert step["checked_cells"] > 500, step  # most cells are big enough to read
+        assert step["mismatched_cells"] == 0, f"stale map paint after '{step['step']}': {step}"
+        assert not any(step["stale_dock_pixels"].values()), f"a dock differs from a fresh paint: {step}"
