@@ -34,6 +34,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from mnistviz import __version__, colormaps
+from mnistviz.formatting import WIDEST_PROBABILITY_TEXTS, format_probability
 from mnistviz.mosaic import DEFAULT_SCALE_MODE, SCALE_MODES, Levels, StageScale, grid_shape
 from mnistviz.result import Result
 
@@ -282,7 +283,7 @@ class _Sheet:
         x = m + draw.textlength("Prediction: ", font=font(30))
         self._text(draw, (x, m - 6), label, 40, WINNER_COLOUR, "lt", bold=True)
         x += draw.textlength(label + " ", font=font(40)) + 6
-        self._text(draw, (x, m), f"{r.confidence * 100:.1f} % sure", 30, INK, "lt")
+        self._text(draw, (x, m), f"{format_probability(r.confidence)} sure", 30, INK, "lt")
         when = datetime.now().strftime("%Y-%m-%d %H:%M")
         self._text(draw, (self.width - m, m - 2), f"model: {r.model_name or 'unnamed'}", 18, MUTED, "rt")
         self._text(draw, (self.width - m, m + 24), f"mnistviz {__version__} · {when}", 16, MUTED, "rt")
@@ -303,7 +304,9 @@ class _Sheet:
 
         self._text(draw, (x, y), "Probabilities", 22, INK, "lt", bold=True)
         y += 40
-        label_w, pct_w = 30, 72
+        # Room for the widest percentage ("> 99.9 %") and a gap, so no text runs into a bar.
+        label_w = 30
+        pct_w = 12 + max(round(draw.textlength(t, font=font(18))) + 1 for t in WIDEST_PROBABILITY_TEXTS)
         bar_max = self.left_width - label_w - pct_w
         for k, (cls, p) in enumerate(zip(r.classes, r.probabilities)):
             winner = k == r.prediction
@@ -314,7 +317,7 @@ class _Sheet:
             length = int(round(float(np.clip(p, 0, 1)) * bar_max))
             if length > 0:
                 draw.rectangle([x + label_w, y + 2, x + label_w + length - 1, y + 22], fill=colour)
-            self._text(draw, (x + self.left_width, cy), f"{p * 100:.1f} %", 18,
+            self._text(draw, (x + self.left_width, cy), format_probability(p), 18,
                        WINNER_COLOUR if winner else MUTED, "rm", bold=winner)
             y += 32
         y += 30

@@ -20,6 +20,10 @@ Colour scales ("scale modes"):
     numpy (pyqtgraph levels are per image, not per tile), the levels are (0, 1) and
     ``Levels.relative`` is True, so a colour bar reads "relative", not a value.
 
+On screen the grid follows the room it gets (`fit_grid`: 1x10 in a wide strip, 5x2 in a
+tall one); `grid_shape` is the default (the export's contact sheet, a dock not yet laid
+out).
+
 Coordinates: ``MosaicLayout.locate(y, x)`` maps a mosaic pixel (row, column; floats
 are floored, e.g. view coordinates from pyqtgraph) back to ``(filter, row, col)``,
 all 0-based, or None in a gap or outside.
@@ -52,6 +56,56 @@ def grid_shape(channels: int, max_columns: int = MAX_COLUMNS) -> tuple[int, int]
     return math.ceil(channels / cols), cols
 
 
+def grid_choices(channels: int) -> list[tuple[int, int]]:
+    """Every (rows, cols) grid for `channels` maps without an empty row or column
+    (10 -> 1x10, 2x5, 3x4, 4x3, 5x2, 10x1)."""
+    if channels < 1:
+        raise ValueError(f"a stage needs at least one map, found {channels}")
+    choices = []
+    for cols in range(1, channels + 1):
+        rows = math.ceil(channels / cols)
+        if math.ceil(channels / rows) == cols:
+            choices.append((rows, cols))
+    return choices
+
+
+SNAP_FROM = 2.0  # device pixels per image pixel from which the zoom is a whole number
+
+
+def fit_zoom(image_w: float, image_h: float, area_w: float, area_h: float, pixel_ratio: float = 1.0) -> float:
+    """Screen pixels per image pixel for an image shown whole in an area (both in logical
+    pixels). From 2:1 up it is snapped down to a whole number of *device* pixels, so every
+    image pixel is an equal, sharp square; below that, the exact fit (snapping 1.9 down
+    to 1 would halve the maps on a small projector)."""
+    if image_w <= 0 or image_h <= 0 or area_w <= 0 or area_h <= 0:
+        return 0.0
+    fit = min(area_w / image_w, area_h / image_h)
+    device = fit * pixel_ratio
+    return math.floor(device + 1e-9) / pixel_ratio if device >= SNAP_FROM else fit
+
+
+# A grid with empty cells must give tiles this much larger to be chosen (it looks ragged).
+EMPTY_CELL_PENALTY = 0.9
+
+
+def fit_grid(channels: int, height: int, width: int, area_w: float, area_h: float, gap: int | None = None,
+             pixel_ratio: float = 1.0) -> tuple[int, int]:
+    """(rows, cols) that shows `channels` maps of height x width largest in an area of
+    area_w x area_h logical pixels (zoom as `fit_zoom`, so a sharp zoom counts as what it
+    shows). Ties, and an area not laid out yet, keep `grid_shape`'s default."""
+    default = grid_shape(channels)
+    if area_w <= 0 or area_h <= 0:
+        return default
+    gap = default_gap(height, width) if gap is None else gap
+
+    def score(grid: tuple[int, int]) -> tuple[float, bool]:
+        rows, cols = grid
+        zoom = fit_zoom(cols * width + (cols - 1) * gap, rows * height + (rows - 1) * gap, area_w, area_h, pixel_ratio)
+        return zoom * (1.0 if rows * cols == channels else EMPTY_CELL_PENALTY), grid == default
+
+    return max(grid_choices(channels), key=score)
+
+
 def default_gap(height: int, width: int) -> int:
     """Gap in map pixels: about 1/14 of a map (2 px for 28x28, 1 px for 14x14), so the
     gaps look equally thin when mosaics of different map sizes are shown equally wide."""
@@ -71,12 +125,26 @@ class MosaicLayout:
 
     @classmethod
     def for_shape(cls, shape: tuple[int, int, int], gap: int | None = None,
-                  max_columns: int = MAX_COLUMNS) -> "MosaicLayout":
+                  max_columns: int = MAX_COLUMNS, cols: int | None = None) -> "MosaicLayout":
+        """`cols`: that many columns (as many rows as needed); default `grid_shape`'s."""
         channels, height, width = (int(d) for d in shape)
         if height < 1 or width < 1:
             raise ValueError(f"maps must be at least 1x1, found {height}x{width}")
-        rows, cols = grid_shape(channels, max_columns)
+        if cols is None:
+            rows, cols = grid_shape(channels, max_columns)
+        else:
+            if not 1 <= cols <= channels:
+                raise ValueError(f"{cols} columns for {channels} maps")
+            rows = math.ceil(channels / cols)
         return cls(channels, height, width, rows, cols, default_gap(height, width) if gap is None else int(gap))
+
+    @classmethod
+    def fitted(cls, shape: tuple[int, int, int], area_w: float, area_h: float,
+               pixel_ratio: float = 1.0) -> "MosaicLayout":
+        """The layout whose tiles come out largest in an area (logical pixels): `fit_grid`."""
+        channels, height, width = (int(d) for d in shape)
+        _, cols = fit_grid(channels, height, width, area_w, area_h, pixel_ratio=pixel_ratio)
+        return cls.for_shape(shape, cols=cols)
 
     @property
     def stage_shape(self) -> tuple[int, int, int]:
@@ -148,9 +216,10 @@ class MosaicLayout:
         return mosaic[ys, xs]
 
 
-def mosaic(maps: np.ndarray, gap: int | None = None, max_columns: int = MAX_COLUMNS) -> np.ndarray:
+def mosaic(maps: np.ndarray, gap: int | None = None, max_columns: int = MAX_COLUMNS,
+           cols: int | None = None) -> np.ndarray:
     """Tile a stage ``(C, H, W)`` into one float32 image with NaN gaps."""
-    layout = MosaicLayout.for_shape(maps.shape, gap=gap, max_columns=max_columns)
+    layout = MosaicLayout.for_shape(maps.shape, gap=gap, max_columns=max_columns, cols=cols)
     return layout.fill(maps, layout.new_buffer())
 
 

@@ -6,6 +6,7 @@ student can turn centring off to see why it matters. Numpy and Pillow only.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,22 +128,30 @@ def is_dark_on_light(grey: np.ndarray) -> bool:
     return float(np.median(border)) > 127
 
 
+IMAGE_KINDS = "PNG, JPEG, BMP, GIF, TIFF or WebP"  # what the user is told mnistviz opens
+
+_log = logging.getLogger(__name__)
+
+
 def load_drawing(path: str | Path) -> np.ndarray:
     """Any image Pillow reads -> grey uint8 with ink high (MNIST polarity).
 
-    Transparent areas count as paper; dark ink on light paper is inverted.
+    Transparent areas count as paper; dark ink on light paper is inverted. Raises
+    `ImageInputError` with a message in the user's words; the library's own words go
+    to the log.
     """
     path = Path(path)
+    limit = f"{MAX_PIXELS / 1e6:g} megapixels"
     try:
         with Image.open(path) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ImageInputError(
-                    f"{path.name}: {width}x{height} is {width * height / 1e6:.0f} megapixels; "
-                    f"the limit is {MAX_PIXELS // 1_000_000}"
+                    f"{path.name} is too large to open: {width} × {height} pixels "
+                    f"({width * height / 1e6:.3g} megapixels); mnistviz opens pictures of up to {limit}."
                 )
             if width == 0 or height == 0:
-                raise ImageInputError(f"{path.name}: the image is empty (0 pixels)")
+                raise ImageInputError(f"{path.name} is empty: the picture has no pixels.")
             image.load()
             if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
                 rgba = image.convert("RGBA")
@@ -155,13 +164,23 @@ def load_drawing(path: str | Path) -> np.ndarray:
             else:
                 grey = np.asarray(image.convert("L"), dtype=np.uint8)
     except FileNotFoundError:
-        raise ImageInputError(f"{path}: no such file") from None
+        raise ImageInputError(f"{path.name} was not found in {path.parent}: "
+                              "it may have been moved, renamed or deleted.") from None
     except IsADirectoryError:
-        raise ImageInputError(f"{path}: is a folder, not an image") from None
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ImageInputError(f"{path.name}: not an image Pillow can read ({exc})") from None
-    except OSError as exc:
-        raise ImageInputError(f"{path.name}: cannot be read as an image ({exc})") from None
+        raise ImageInputError(f"{path.name} is a folder, not an image file.") from None
+    except PermissionError:
+        raise ImageInputError(f"{path.name} cannot be opened: this user account is not allowed to read it.") from None
+    except Image.DecompressionBombError as exc:  # larger still than our own limit: refused while opening
+        _log.info("refused %s: %s", path, exc)
+        raise ImageInputError(f"{path.name} is too large to open; mnistviz opens pictures of up to {limit}.") from None
+    except UnidentifiedImageError as exc:
+        _log.info("cannot open %s: %s", path, exc)
+        raise ImageInputError(f"{path.name} is not an image file mnistviz can open "
+                              f"(a picture such as {IMAGE_KINDS}).") from None
+    except OSError as exc:  # e.g. a file cut short while copying
+        _log.info("cannot read %s: %s", path, exc)
+        raise ImageInputError(f"{path.name} could not be read: the file may be damaged or incomplete. "
+                              "Try saving the picture again.") from None
     if is_dark_on_light(grey):
         grey = 255 - grey
     return np.ascontiguousarray(grey)

@@ -104,7 +104,7 @@ class XServer:
         self.display = f":{number}"
         self.size = (width, height)
         self._processes = [subprocess.Popen(["Xvfb", self.display, "-screen", "0", f"{width}x{height}x24",
-                                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                                             "-nolisten", "tcp", "-br"], stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL)]
         deadline = time.monotonic() + 20
         while not Path(f"/tmp/.X11-unix/X{number}").exists():

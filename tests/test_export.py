@@ -217,3 +217,29 @@ def test_export_imports_neither_qt_nor_torch():
     code = ("import sys, mnistviz.export, mnistviz.mosaic; "
             "bad = [m for m in ('torch', 'PySide6') if m in sys.modules]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _sheet_texts(result, monkeypatch) -> list[str]:
+    """Every string drawn on the contact sheet, in order."""
+    drawn = []
+    real_text = export.ImageDraw.ImageDraw.text
+
+    def recording_text(self, xy, text, *args, **kwargs):
+        drawn.append(text)
+        return real_text(self, xy, text, *args, **kwargs)
+
+    monkeypatch.setattr(export.ImageDraw.ImageDraw, "text", recording_text)
+    render_sheet(result)
+    return drawn
+
+
+def test_sheet_never_prints_100_or_0_percent_for_an_uncertain_network(result, monkeypatch):
+    import dataclasses
+
+    p = np.full(10, 1e-6, np.float32)
+    p[3] = 1 - p.sum() + p[3]  # 0.999991: "100.0 %" with one decimal
+    p[5] = 0.0  # exactly zero may say so
+    texts = _sheet_texts(dataclasses.replace(result, probabilities=p), monkeypatch)
+    assert "> 99.9 % sure" in texts  # the title
+    assert texts.count("> 99.9 %") >= 1 and texts.count("< 0.1 %") == 8 and "0 %" in texts
+    assert not [t for t in texts if "100.0" in t or t.startswith("0.0 ")]

@@ -10,6 +10,9 @@ from mnistviz.mosaic import (
     Levels,
     MosaicLayout,
     StageScale,
+    fit_grid,
+    fit_zoom,
+    grid_choices,
     grid_shape,
     mosaic,
     normalise_per_map,
@@ -150,3 +153,70 @@ def test_switching_modes_and_unknown_mode():
         scale.mode = "log"
     with pytest.raises(ValueError):
         StageScale("nope")
+
+
+# -- grids that follow the room they get ---------------------------------------------------
+
+
+def test_grid_choices_have_no_empty_row_or_column():
+    assert grid_choices(10) == [(10, 1), (5, 2), (4, 3), (3, 4), (2, 5), (1, 10)]
+    assert grid_choices(1) == [(1, 1)]
+    for channels in (1, 2, 7, 10, 16, 32, 64):
+        for rows, cols in grid_choices(channels):
+            assert rows * cols >= channels
+            assert (rows - 1) * cols < channels and rows * (cols - 1) < channels
+    with pytest.raises(ValueError):
+        grid_choices(0)
+
+
+@pytest.mark.parametrize("channels, height, width", [(10, 28, 28), (10, 14, 14), (16, 7, 7), (7, 5, 3), (64, 3, 3)])
+def test_fit_grid_follows_the_area(channels, height, width):
+    wide = fit_grid(channels, height, width, 2000, 150)
+    tall = fit_grid(channels, height, width, 150, 2000)
+    assert wide[1] > tall[1] and wide[0] < tall[0]
+    assert fit_grid(channels, height, width, 0, 300) == grid_shape(channels)  # not laid out yet
+
+
+def test_fit_grid_picks_the_largest_tiles():
+    assert fit_grid(10, 28, 28, 1400, 130) == (1, 10)  # 4x in one row; 2x5 would be 2x
+    assert fit_grid(10, 28, 28, 130, 1400) == (10, 1)
+    assert fit_grid(10, 28, 28, 600, 250) == (2, 5)
+    assert fit_grid(10, 28, 28, 300, 650) == (5, 2)
+    for area in [(1400, 130), (600, 250), (300, 650), (777, 333)]:
+        chosen = fit_grid(10, 28, 28, *area)
+        best = max(fit_zoom(c * 28 + (c - 1) * 2, r * 28 + (r - 1) * 2, *area) for r, c in grid_choices(10))
+        r, c = chosen
+        assert fit_zoom(c * 28 + (c - 1) * 2, r * 28 + (r - 1) * 2, *area) >= 0.9 * best
+
+
+def test_fit_zoom_snaps_to_whole_device_pixels_from_two_to_one():
+    assert fit_zoom(148, 58, 700, 200) == 3  # 3.45 -> 3
+    assert fit_zoom(148, 58, 700, 200, pixel_ratio=2) == 3.0  # 6.9 device px -> 6
+    assert fit_zoom(148, 58, 700, 200, pixel_ratio=1.5) * 1.5 == 5  # 5.17 device px -> 5
+    assert fit_zoom(148, 58, 296, 116) == 2
+    assert fit_zoom(148, 58, 148 * 1.9, 58 * 1.9) == pytest.approx(1.9)  # not halved to 1
+    assert fit_zoom(1480, 580, 700, 200) == pytest.approx(200 / 580)  # below 1:1: the exact fit
+    assert fit_zoom(148, 58, 0, 200) == 0
+
+
+@pytest.mark.parametrize("cols", [1, 2, 3, 4, 5, 10])
+def test_every_grid_round_trips(cols):
+    shape = (10, 14, 14)
+    layout = MosaicLayout.for_shape(shape, cols=cols)
+    assert layout.cols == cols and layout.rows == -(-10 // cols)
+    maps = np.random.default_rng(cols).normal(size=shape).astype(np.float32)
+    image = mosaic(maps, cols=cols)
+    assert image.shape == layout.shape
+    for index in range(10):
+        np.testing.assert_array_equal(layout.tile(image, index), maps[index])
+        y0, x0 = layout.origin(index)
+        for row, col in [(0, 0), (13, 13), (5, 9)]:
+            assert layout.locate(y0 + row + 0.5, x0 + col + 0.5) == (index, row, col)
+    assert np.isnan(image).sum() == image.size - 10 * 14 * 14
+    with pytest.raises(ValueError):
+        MosaicLayout.for_shape(shape, cols=11)
+
+
+def test_fitted_layout():
+    assert MosaicLayout.fitted((10, 28, 28), 1400, 130) == MosaicLayout.for_shape((10, 28, 28), cols=10)
+    assert MosaicLayout.fitted((10, 28, 28), 0, 0) == MosaicLayout.for_shape((10, 28, 28))

@@ -29,8 +29,9 @@ class CanvasPanel(QWidget):
         self.undo_action = self._action("Undo", "edit-undo", [QKeySequence.StandardKey.Undo], "Undo the last stroke")
         redo_keys = [QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo]
         self.redo_action = self._action("Redo", "edit-redo", redo_keys, "Redo the undone stroke")
-        clear_keys = [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Escape)]
-        self.clear_action = self._action("Clear", "edit-clear", clear_keys, "Clear the canvas")
+        # Not Esc: in full screen Esc leaves full screen, and a reflex must not wipe a drawing.
+        clear_keys = [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)]
+        self.clear_action = self._action("Clear", "edit-clear", clear_keys, "Clear the canvas (undo brings it back)")
         self.brush_smaller_action = self._action("Smaller brush", "", ["["], "Make the brush smaller")
         self.brush_larger_action = self._action("Larger brush", "", ["]"], "Make the brush larger")
         self.grid_action = self._action(

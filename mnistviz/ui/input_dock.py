@@ -169,7 +169,8 @@ class _Step(QWidget):
 class InputDock(QDockWidget):
     """`show_result(result | None)`; `centringToggled(bool)` when the user switches
     MNIST centring (the window passes it on to the worker); `set_centring(bool)` to
-    restore it without emitting. Views only read Results."""
+    restore it without emitting; `showing_steps()` / `set_showing_steps(bool)` for the
+    "Show steps" choice. Views only read Results."""
 
     centringToggled = Signal(bool)
 
@@ -238,6 +239,21 @@ class InputDock(QDockWidget):
 
     def showing_steps(self) -> bool:
         return self.steps_box.isChecked()
+
+    def set_presentation(self, on: bool) -> None:
+        """Projector type: the title bold like the other docks' (the body keeps plain text;
+        sizes follow the application font, already scaled)."""
+        title = QFont()
+        title.setBold(on)
+        self.setFont(title)
+        body = QFont()
+        body.setBold(False)
+        self.widget().setFont(body)
+
+    def set_showing_steps(self, on: bool) -> None:
+        """Tick or untick "Show steps" (e.g. restoring settings). It only changes the page:
+        nothing is analysed again, so the window need not hear of it."""
+        self.steps_box.setChecked(on)
 
     def show_result(self, result: Result | None) -> None:
         self._result = result

@@ -6,11 +6,12 @@ The docks only read Results; this class owns no drawing or inference logic.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -19,22 +20,22 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from mnistviz import __version__, colormaps
+from mnistviz import colormaps
 from mnistviz.resources import BUNDLED_MODELS, bundled_model
 from mnistviz.ui.canvas_panel import CanvasPanel
 from mnistviz.ui.featuremap_dock import FeatureMapDock
 from mnistviz.ui.input_dock import InputDock
+from mnistviz.ui.map_viewer import MapViewer
 from mnistviz.ui.prediction_dock import PredictionDock
 from mnistviz.mosaic import SCALE_MODES
+from mnistviz.ui import theme as themes
+from mnistviz.ui import window_layout
+from mnistviz.ui.menus import build_menus
 from mnistviz.ui.settings import Settings
 from mnistviz.ui.worker import InferenceService, ModelInfo
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm);;All files (*)"
-MODEL_FILTER = "TorchScript models (*.pt *.pth *.ts *.ptl);;All files (*)"
-MNIST_ATTRIBUTION = (
-    "Sample digits and training data: the MNIST database of handwritten digits, "
-    "Yann LeCun, Corinna Cortes and Christopher J. C. Burges (CC BY-SA 3.0)."
-)
+MODEL_FILTER = "mnistviz models (*.pt *.pth *.ts *.ptl);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -45,7 +46,8 @@ class MainWindow(QMainWindow):
     def __init__(self, model_path: str | Path | None = None, service: InferenceService | None = None,
                  log_path: Path | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("mnistviz — what a neural network sees")
+        # Qt adds " — mnistviz" (the display name) to a title unless it already ends with it.
+        self.setWindowTitle("What a neural network sees — mnistviz")
         self.setObjectName("mainWindow")
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.settings = Settings()
@@ -55,7 +57,7 @@ class MainWindow(QMainWindow):
         self.last_error = ""  # the newest message shown to the user (tests read it)
         self._submitted_at: dict[int, float] = {}
         self._shown_id = 0
-        self._base_font = QApplication.font()
+        self._shown_before = False
 
         self.panel = CanvasPanel(self)
         self.canvas = self.panel.canvas
@@ -63,11 +65,16 @@ class MainWindow(QMainWindow):
         self.input_dock = InputDock(self)
         self.prediction_dock = PredictionDock(self)
         self.stage_docks = [FeatureMapDock(index, self) for index in range(3)]
+        self.map_viewer = MapViewer(self.stage_docks, self)  # one enlarged map for every stage
         self._place_docks()
+        # The plots set their own fonts; the rest follows the application font.
+        self.presentation = window_layout.PresentationMode(self, self._right_docks(), [self.input_dock])
         self._build_status_bar()
-        self._build_menus()
-        self._restore_settings()
+        build_menus(self)
+        # Reset layout's target: captured before the saved layout is applied, or docks hidden
+        # in an earlier session would stay hidden after a reset.
         self._default_state = self.saveState()
+        self._restore_settings()
 
         self.service = service or InferenceService(parent=self)
         self.service.worker.resultReady.connect(self._on_result)
@@ -79,8 +86,10 @@ class MainWindow(QMainWindow):
         self.canvas.strokeChanged.connect(self.request_analysis)
         for dock in self.stage_docks:
             dock.hovered.connect(self._show_hover)
+        self.map_viewer.hovered.connect(self._show_hover)
         self.canvas.loadFailed.connect(lambda message: self.tell_user("Cannot open the image", message))
         self.input_dock.centringToggled.connect(self._on_centring_toggled)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_colours_changed)
         self.service.start()
         self.load_model(model_path or self._initial_model())
         self._show_empty()
@@ -95,10 +104,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.prediction_dock)
         for dock in self.stage_docks:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resize(1600, 1000)
-        self.resizeDocks([self.prediction_dock], [1000], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.prediction_dock, *self.stage_docks], [190, 270, 270, 230], Qt.Orientation.Vertical)
-        self.resizeDocks([self.input_dock], [300], Qt.Orientation.Vertical)
+        window_layout.place_first_window(self, self._right_docks(), [self.input_dock])
+
+    def _right_docks(self) -> list:
+        return [self.prediction_dock, *self.stage_docks]
 
     def _build_status_bar(self) -> None:
         self.model_label = QLabel("Loading model…")
@@ -106,81 +115,6 @@ class MainWindow(QMainWindow):
         self.timing_label.setToolTip("preprocessing · inference · stroke to screen, in milliseconds")
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.timing_label)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_image_action = self._action(file_menu, "&Open image…", self.open_image_dialog, QKeySequence.StandardKey.Open)
-        self.load_model_action = self._action(file_menu, "&Load model…", self.load_model_dialog, "Ctrl+M")
-        self.export_action = self._action(file_menu, "&Export feature maps…", self.export_dialog, "Ctrl+E")
-        self.export_action.setEnabled(False)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit_menu = bar.addMenu("&Edit")
-        for action in self.panel.edit_actions():
-            if action is None:
-                edit_menu.addSeparator()
-            else:
-                edit_menu.addAction(action)
-
-        view_menu = bar.addMenu("&View")
-        for dock in (self.input_dock, self.prediction_dock, *self.stage_docks):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addSeparator()
-        view_menu.addAction(self.panel.grid_action)
-        scale_menu = view_menu.addMenu("Heatmap &scale")
-        self.scale_actions = self._choice_group(scale_menu, SCALE_MODES, self.settings.get("scale_mode"),
-                                                self.set_scale_mode)
-        self._action(scale_menu, "Reset fixed scale", self._reset_fixed_range)
-        colour_menu = view_menu.addMenu("&Colour map")
-        self.colormap_actions = self._choice_group(colour_menu, colormaps.CHOICES, self.settings.get("colormap"),
-                                                   self.set_colormap)
-        view_menu.addSeparator()
-        self.presentation_action = self._action(view_menu, "&Presentation mode", self.set_presentation, "F11")
-        self.presentation_action.setCheckable(True)
-        self._action(view_menu, "&Reset layout", self.reset_layout)
-
-        model_menu = bar.addMenu("&Model")
-        self.model_group = QActionGroup(self)
-        self.model_actions: dict[str, QAction] = {}
-        for name in BUNDLED_MODELS:
-            action = model_menu.addAction(f"Bundled: {name}")
-            action.setCheckable(True)
-            action.setData(str(bundled_model(name)))
-            action.triggered.connect(lambda _=False, n=name: self.load_model(bundled_model(n)))
-            self.model_group.addAction(action)
-            self.model_actions[name] = action
-        model_menu.addSeparator()
-        model_menu.addAction(self.load_model_action)
-
-        samples_menu = bar.addMenu("&Samples")
-        for digit in range(10):
-            self._action(samples_menu, f"Digit {digit}", lambda _=False, d=digit: self.canvas.show_sample(d),
-                         f"Ctrl+{digit}")
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About mnistviz", self.show_about)
-
-    def _action(self, menu, text, slot, shortcut=None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _choice_group(self, menu, choices: dict[str, str], current: str, on_choose) -> dict[str, QAction]:
-        group = QActionGroup(self)
-        actions = {}
-        for key, label in choices.items():
-            action = menu.addAction(label)
-            action.setCheckable(True)
-            action.setChecked(key == current)
-            action.triggered.connect(lambda _=False, k=key: on_choose(k))
-            group.addAction(action)
-            actions[key] = action
-        return actions
 
     # --- settings -------------------------------------------------------------------------
     def _initial_model(self) -> Path:
@@ -191,29 +125,34 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         geometry, state = self.settings.layout()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        window_layout.restore_or_fit(self, geometry, self._right_docks(), [self.input_dock])
         if state is not None:
             self.restoreState(state)
         self.set_colormap(self.settings.get("colormap"))
+        self.set_theme(self.settings.get("theme"))
         self.set_scale_mode(self.settings.get("scale_mode"))
         if self.settings.get("brush_size"):
             self.canvas.set_brush_size(self.settings.get("brush_size"))
         self.panel.grid_action.setChecked(self.settings.get("grid"))
         self.input_dock.set_centring(self.settings.get("centre"))
+        self.input_dock.set_showing_steps(self.settings.get("show_steps"))
 
     def save_settings(self) -> None:
-        self.settings.set_layout(self.saveGeometry(), self.saveState())
+        self.settings.set_layout(*self.presentation.windowed_layout())
         self.settings.set("brush_size", self.canvas.brush_size)
         self.settings.set("grid", self.panel.grid_action.isChecked())
         self.settings.set("centre", self.input_dock.centring())
+        self.settings.set("show_steps", self.input_dock.showing_steps())
         self.settings.sync()
 
     def reset_layout(self) -> None:
+        """Every dock shown and docked where it started, at the first window's shares of the
+        window as it is now."""
         for dock in (self.input_dock, self.prediction_dock, *self.stage_docks):
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state)
+        window_layout.share_dock_space(self, self._right_docks(), [self.input_dock], self.size())
 
     # --- choices --------------------------------------------------------------------------
     def set_colormap(self, name: str) -> None:
@@ -223,6 +162,22 @@ class MainWindow(QMainWindow):
             dock.set_colormap(name)
         self.colormap_actions[name].setChecked(True)
         self.settings.set("colormap", name)
+
+    def set_theme(self, choice: str) -> None:
+        """View ▸ Theme: "system", "light" or "dark"; one palette for the whole window."""
+        if choice not in themes.CHOICES:
+            choice = themes.DEFAULT
+        self.theme = themes.resolve(choice)
+        QApplication.setPalette(themes.palette(self.theme))
+        for dock in (self.prediction_dock, *self.stage_docks):
+            dock.set_theme(self.theme)
+        self.map_viewer.set_theme(self.theme)
+        self.theme_actions[choice].setChecked(True)
+        self.settings.set("theme", choice)
+
+    def _on_system_colours_changed(self) -> None:
+        if self.settings.get("theme") == "system":
+            self.set_theme("system")
 
     def set_scale_mode(self, mode: str) -> None:
         if mode not in SCALE_MODES:
@@ -238,26 +193,24 @@ class MainWindow(QMainWindow):
 
     def set_presentation(self, on: bool) -> None:
         """Full screen with larger type, for a projector at the back of a classroom."""
-        font = QFont(self._base_font)
-        if on:
-            font.setPointSizeF(self._base_font.pointSizeF() * 1.5)
-        QApplication.setFont(font)
-        # The canvas panel and Input dock follow the application font; the plots have their own.
-        for dock in (self.prediction_dock, *self.stage_docks):
-            dock.set_presentation(on)
+        self.presentation.set_active(on)
         self.presentation_action.setChecked(on)
-        if on:
-            self.showFullScreen()
-        else:
-            self.showNormal()
+
+    def leave_or_close(self) -> None:
+        """Esc: close the enlarged map if it is open, else leave presentation mode. Never clears."""
+        if self.map_viewer.isVisible():
+            self.map_viewer.hide()
+        elif self.presentation.active:
+            self.set_presentation(False)
 
     # --- model ----------------------------------------------------------------------------
     def load_model(self, path: str | Path) -> None:
+        self._requested_model = Path(path)  # a refusal names it: the worker's reason is technical
         self.model_label.setText(f"Loading model {Path(path).name}…")
         self.service.load_model(path)
 
     def load_model_dialog(self) -> None:
-        path = self._ask_for_file("Load a TorchScript model", "last_model_folder", MODEL_FILTER)
+        path = self._ask_for_file("Load a model", "last_model_folder", MODEL_FILTER)
         if path:
             self.load_model(path)
 
@@ -283,12 +236,17 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
+        logging.getLogger(__name__).warning("model refused: %s", message)
+        name = self._requested_model.name
+        plain = (f"{name} is not a model mnistviz can use: it needs a model file made for mnistviz, "
+                 "like the ones in the Model menu." if self._requested_model.is_file()
+                 else f"{name} was not found: it may have been moved, renamed or deleted.")
         if self.model_info is not None:
             self.model_label.setText(f"Model: {self.model_info.name} (kept)")
-            message += f"\n\nStill using the model “{self.model_info.name}”."
+            plain += f"\n\nStill using the model “{self.model_info.name}”."
         else:
             self.model_label.setText("No model loaded")
-        self.tell_user("Cannot load the model", message)
+        self.tell_user("Cannot load the model", plain, details=message)
         self.modelRefused.emit(message)
 
     # --- drawing -> analysis -> docks -------------------------------------------------------
@@ -384,11 +342,13 @@ class MainWindow(QMainWindow):
         return written
 
     # --- messages ---------------------------------------------------------------------------
-    def tell_user(self, title: str, message: str) -> None:
-        """A non-blocking message box: the window (and a test) keeps running."""
+    def tell_user(self, title: str, message: str, details: str = "") -> None:
+        """A non-blocking message box: the window (and a test) keeps running. `details`, the
+        technical reason, sits behind the box's "Show Details…" button."""
         self.last_error = message
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -401,25 +361,19 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def show_error_in_status(self, message: str) -> None:
-        self.last_error = message
-        self.statusBar().showMessage(message, 10000)
-
-    def show_about(self) -> None:
-        info = self.model_info
-        model = "No model loaded." if info is None else (
-            f"<b>Model:</b> {info.name}<br>{info.architecture or ''}<br>"
-            + ("" if info.test_accuracy is None else f"Test accuracy: {info.test_accuracy * 100:.2f} %<br>")
-            + f"Trained on: {info.trained_on or 'unknown'}<br>Temperature: {info.temperature:.3f}<br>"
-            f"File: {info.path}"
-        )
-        log = f"<br><br>Log file: {self.log_path}" if self.log_path else ""
-        QMessageBox.about(self, "About mnistviz",
-                          f"<h3>mnistviz {__version__}</h3>"
-                          "<p>Draw a digit and watch, live, what a small convolutional network "
-                          "does with it: the 28×28 image it sees, its 30 feature maps and its answer.</p>"
-                          f"<p>{model}</p><p>{MNIST_ATTRIBUTION}</p>{log}")
+        # The worker logged the exception in full; the status bar gets plain words.
+        self.last_error = "This drawing could not be analysed. Try again; the details are in the log file."
+        self.statusBar().showMessage(self.last_error, 10000)
 
     # --- closing ----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_before:
+            self._shown_before = True
+            # The window manager adds its frame after the first show: then make it fit.
+            for delay in window_layout.FRAME_SETTLE_MS:
+                QTimer.singleShot(delay, self, lambda: window_layout.keep_on_screen(self))  # dies with self
+
     def closeEvent(self, event) -> None:
         self.save_settings()
         self.service.stop()  # waits for a running analysis: no thread outlives the window

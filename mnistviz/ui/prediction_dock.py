@@ -12,15 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from mnistviz.export import BAR_COLOUR, WINNER_COLOUR
+from mnistviz.formatting import WIDEST_PROBABILITY_TEXTS, format_probability
 from mnistviz.result import Result
-from mnistviz.ui.featuremap_dock import DIM_TEXT, PLOT_BACKGROUND, TEXT_COLOUR, coalesce_scene_updates, hold_repaint
+from mnistviz.ui import theme as themes
 
 BAR_WIDTH = 0.7
 EMPTY_TEXT = "?"
 
 # Font sizes in points: (normal, presentation)
-_SIZES = {"title": (10, 16), "digit": (64, 110), "probability": (20, 32), "caption": (11, 18), "axis": (10, 16)}
+_SIZES = {"title": (10, 16), "digit": (64, 84), "probability": (20, 28), "caption": (11, 16), "axis": (10, 16)}
 
 
 def _font(role: str, presentation: bool, bold: bool = False) -> QFont:
@@ -40,12 +40,12 @@ class PredictionDock(QDockWidget):
         self._presentation = False
         self._winner = -1
         self._empty_look: bool | None = None
-        self._brush = pg.mkBrush(BAR_COLOUR)
-        self._winner_brush = pg.mkBrush(WINNER_COLOUR)
+        self._theme = themes.DARK
+        self._brush = pg.mkBrush(self._theme.bar)
+        self._winner_brush = pg.mkBrush(self._theme.winner)
 
         body = QWidget(self)
         body.setObjectName("predictionBody")
-        body.setStyleSheet(f"#predictionBody {{ background: {PLOT_BACKGROUND}; }}")
         self.digit_label = QLabel(EMPTY_TEXT, body)
         self.digit_label.setObjectName("predictionLabel")
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -53,7 +53,6 @@ class PredictionDock(QDockWidget):
         self.probability_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption = QLabel(body)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.caption.setStyleSheet(f"color: {DIM_TEXT};")
         self.caption.setWordWrap(True)
         left = QVBoxLayout()
         left.addStretch(1)
@@ -63,23 +62,20 @@ class PredictionDock(QDockWidget):
         left.addStretch(1)
 
         self.plot_widget = pg.GraphicsLayoutWidget(body)
-        self.plot_widget.setBackground(PLOT_BACKGROUND)
         self.plot = self.plot_widget.addPlot(row=0, col=0)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.disableAutoRange()
         # Grid lines as fixed items (showGrid would clip the "0 %" and "100 %" labels).
+        self._grid_lines = []
         for level in (0.25, 0.5, 0.75, 1.0):
-            line = pg.InfiniteLine(level, angle=0, movable=False, pen=pg.mkPen(255, 255, 255, 40))
+            line = pg.InfiniteLine(level, angle=0, movable=False)
             self.plot.addItem(line, ignoreBounds=True)
+            self._grid_lines.append(line)
         self.plot.getAxis("left").setStyle(hideOverlappingLabels=False)  # keep "0 %" and "100 %"
         self.plot.getAxis("bottom").setStyle(tickLength=0)  # class labels only, no marks over the bars
         self.plot.getAxis("left").setTicks([[(v, f"{v * 100:.0f} %") for v in (0.0, 0.25, 0.5, 0.75, 1.0)]])
-        for name in ("left", "bottom"):
-            axis = self.plot.getAxis(name)
-            axis.setTextPen(TEXT_COLOUR)
-            axis.setPen(DIM_TEXT)
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=BAR_WIDTH,
                                     brush=self._brush, pen=None)
         self.plot.addItem(self.bars)
@@ -91,8 +87,8 @@ class PredictionDock(QDockWidget):
         self.setWidget(body)
 
         self.set_classes(classes)
+        self.set_theme(self._theme)
         self.set_presentation(False)
-        coalesce_scene_updates(self.plot_widget)  # the bars join the window's one repaint per result
         self.show_result(None)
 
     def set_classes(self, classes: tuple[str, ...]) -> None:
@@ -127,18 +123,38 @@ class PredictionDock(QDockWidget):
         self._set_winner(winner)
         self.bars.setOpts(height=self._heights, brushes=self._brushes)
         self.digit_label.setText(self._classes[winner])
-        self.probability_label.setText(f"{result.confidence * 100:.1f} %")
+        self.probability_label.setText(format_probability(result.confidence))
         self._set_empty_look(False)
-        hold_repaint(self.plot_widget)
 
     def _set_empty_look(self, empty: bool) -> None:
         if empty == self._empty_look:
             return  # style sheets re-polish the widget: only on a change
         self._empty_look = empty
-        colour = DIM_TEXT if empty else WINNER_COLOUR
+        self._colour_labels()
+        self.caption.setText("Draw a digit" if empty else "the network's answer")
+
+    def _colour_labels(self) -> None:
+        colour = self._theme.plot_dim_text if self._empty_look else self._theme.winner
         self.digit_label.setStyleSheet(f"color: {colour};")
         self.probability_label.setStyleSheet(f"color: {colour};")
-        self.caption.setText("Draw a digit" if empty else "the network's answer")
+
+    def set_theme(self, theme: themes.Theme) -> None:
+        """Colours of the panel, axes, bars and labels from `theme` (fonts are untouched)."""
+        self._theme = theme
+        self.widget().setStyleSheet(f"#predictionBody {{ background: {theme.plot_background}; }}")
+        self.caption.setStyleSheet(f"color: {theme.plot_dim_text};")
+        self.plot_widget.setBackground(theme.plot_background)
+        for line in self._grid_lines:
+            line.setPen(pg.mkPen(themes.qcolor(theme.grid_line)))
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setTextPen(theme.plot_text)
+            axis.setPen(theme.plot_dim_text)
+        self._brush.setColor(themes.qcolor(theme.bar))
+        self._winner_brush.setColor(themes.qcolor(theme.winner))
+        self.bars.setOpts(brushes=list(self._brushes))  # the same brush objects, new colours
+        if self._empty_look is not None:
+            self._colour_labels()
 
     def _set_winner(self, winner: int) -> None:
         if winner == self._winner:
@@ -160,7 +176,8 @@ class PredictionDock(QDockWidget):
         for name in ("left", "bottom"):
             self.plot.getAxis(name).setTickFont(axis_font)
         # Room for the widest text, so the bars do not jump when the prediction changes.
-        widest = max(QFontMetrics(self.probability_label.font()).horizontalAdvance("100.0 %"),
+        probability = QFontMetrics(self.probability_label.font())
+        widest = max(*(probability.horizontalAdvance(text) for text in WIDEST_PROBABILITY_TEXTS),
                      QFontMetrics(self.caption.font()).horizontalAdvance("the network's answer"))
         self.digit_label.setMinimumWidth(widest + 16)
         self.plot.getAxis("left").setWidth(80 if on else 48)

@@ -9,11 +9,14 @@ from mnistviz.mosaic import DEFAULT_SCALE_MODE
 
 DEFAULTS = {
     "colormap": colormaps.DEFAULT,
+    "theme": "system",  # View ▸ Theme: system, light or dark
     "scale_mode": DEFAULT_SCALE_MODE,
     "brush_size": 0,  # 0: the canvas's own default
     "model": "readout",  # a bundled name, or a file path
     "grid": True,
     "centre": True,
+    "show_steps": False,  # the Input dock's "Show steps"
+    "show_timings": False,  # View ▸ Show timings: developer figures in the status bar
     "last_image_folder": "",
     "last_model_folder": "",
     "last_export_folder": "",

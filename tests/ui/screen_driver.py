@@ -6,7 +6,7 @@ once per process: the test run itself is offscreen), with DISPLAY set and
 back from the X server with ``QScreen.grabWindow(0)`` - never ``widget.grab()``, which
 paints the widget again and hides stale paint. Prints one JSON object on stdout.
 
-    python screen_driver.py bars|maps|layout [--presentation]
+    python screen_driver.py bars|maps|layout
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ import sys
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from mnistviz.app import build_window
 
 COLOUR_TOLERANCE = 12  # per channel, for "this pixel is bar-coloured" (the axis grey is 27 away)
 EDGE_PX = 2  # anti-aliased bar edges may go either way
+AXIS_PX = 8  # the plot's edge rows and columns where axis lines and tick marks are drawn
 
 
 # --- input, as a person gives it ---------------------------------------------------------
@@ -96,8 +97,9 @@ def check_bars(app, window) -> dict:
     view_box = dock.plot.getViewBox()
     plot_rect = global_rect(dock.plot_widget, view_box.sceneBoundingRect())
     screen = screen_pixels(app)
-    x0, y0 = int(plot_rect.left()) + 1, int(plot_rect.top()) + 1
-    x1, y1 = int(plot_rect.right()) - 1, int(plot_rect.bottom()) - 1
+    # Inside the axes: their lines and tick marks may share the bars' grey.
+    x0, y0 = int(plot_rect.left()) + AXIS_PX, int(plot_rect.top()) + 1
+    x1, y1 = int(plot_rect.right()) - 1, int(plot_rect.bottom()) - AXIS_PX
     region = screen[y0:y1, x0:x1].astype(int)
     colours = {QColor(b.color()).name() for b in dock.bar_brushes()} | {dock._brush.color().name(),
                                                                          dock._winner_brush.color().name()}
@@ -233,12 +235,73 @@ def scenario_draw_erase_clear(check) -> dict:
     return {"steps": steps}
 
 
+def clipped_texts(window) -> list[str]:
+    """Visible one-line labels and dock titles whose text is wider than their room."""
+    from PySide6.QtWidgets import QLabel
+
+    clipped = []
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and not label.wordWrap() and label.text() and "<" not in label.text():
+            if label.fontMetrics().horizontalAdvance(label.text()) > label.contentsRect().width():
+                clipped.append(label.text())
+    for dock in window.findChildren(QDockWidget):
+        if dock.isVisible() and not dock.isFloating():
+            title_room = dock.width() - 2 * dock.style().pixelMetric(dock.style().PixelMetric.PM_TitleBarHeight)
+            if dock.fontMetrics().horizontalAdvance(dock.windowTitle()) > title_room:
+                clipped.append(dock.windowTitle())
+    return clipped
+
+
+def tile_px(dock) -> float:
+    """Screen pixels across one map of the dock's mosaic."""
+    image = global_rect(dock.plot, dock.image_item.sceneBoundingRect())
+    return round(image.width() / dock.layout_.shape[1] * dock.layout_.width, 2)
+
+
+def layout_facts(app, window) -> dict:
+    screen = window.screen().geometry()
+    on_screen = lambda r: screen.contains(r)  # noqa: E731
+    widgets = {d.objectName(): d for d in window.findChildren(QDockWidget) if d.isVisible()}
+    widgets.update(canvas=window.canvas, status=window.statusBar())
+    outside = [name for name, w in widgets.items()
+               if not on_screen(QRect(w.mapToGlobal(QPoint(0, 0)), w.size()))]
+    return {
+        "frame_inside_screen": window.screen().availableGeometry().adjusted(-2, -2, 2, 2).contains(window.frameGeometry()),
+        "outside": outside,
+        "tile_px": [tile_px(d) for d in window.stage_docks],
+        "dock_heights": [d.height() for d in window.findChildren(QDockWidget)],
+        "geometry": [window.geometry().x(), window.geometry().y(), window.width(), window.height()],
+        "clipped": clipped_texts(window),
+        "font_pt": app.font().pointSizeF(),
+        "canvas_empty": window.canvas.is_empty(),
+        "full_screen": window.isFullScreen(),
+    }
+
+
+def scenario_layout() -> dict:
+    """The first window, presentation mode (F11) and back (Esc), with a drawing on the canvas."""
+    app, window = start()
+    key("ctrl+3")
+    settle(app, window)
+    facts = {"windowed": layout_facts(app, window)}
+    key("F11")
+    settle(app, window, 1.5)
+    facts["presentation"] = layout_facts(app, window)
+    key("Escape")
+    settle(app, window, 1.5)
+    facts["after_escape"] = layout_facts(app, window)
+    window.close()
+    return facts
+
+
 def main(argv: list[str]) -> int:
     name = argv[1]
     if name == "bars":
         report = scenario_draw_erase_clear(check_bars)
     elif name == "maps":
         report = scenario_draw_erase_clear(check_maps)
+    elif name == "layout":
+        report = scenario_layout()
     else:
         raise SystemExit(f"unknown scenario {name}")
     print("REPORT " + json.dumps(report), flush=True)

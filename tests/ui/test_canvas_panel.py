@@ -41,7 +41,8 @@ def panel(qtbot):
 def test_actions_carry_the_agreed_shortcuts(panel):
     assert set(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)) <= set(panel.undo_action.shortcuts())
     assert key("Ctrl+Shift+Z") in panel.redo_action.shortcuts()
-    assert {key("Del"), key("Esc")} <= set(panel.clear_action.shortcuts())
+    assert {key("Del"), key("Backspace")} <= set(panel.clear_action.shortcuts())
+    assert key("Esc") not in panel.clear_action.shortcuts()  # Esc leaves full screen; it never clears
     assert panel.eraser_action.shortcut() == key("E") and panel.eraser_action.isCheckable()
     assert panel.brush_smaller_action.shortcut() == key("[")
     assert panel.brush_larger_action.shortcut() == key("]")
@@ -51,7 +52,7 @@ def test_actions_carry_the_agreed_shortcuts(panel):
 def test_tooltips_name_the_shortcuts(panel):
     assert "Ctrl+Shift+Z" in panel.redo_action.toolTip()
     assert "E)" in panel.eraser_action.toolTip()
-    assert "Esc" in panel.clear_action.toolTip()
+    assert "Del" in panel.clear_action.toolTip()
 
 
 def test_edit_actions_lists_every_action_once(panel):

@@ -1,4 +1,5 @@
-"""FeatureMapDock: one mosaic per stage, updated in place; hover, click, scale modes."""
+"""FeatureMapDock: one mosaic per stage, updated in place; hover, click, scale modes; a grid
+that follows the dock's shape; presentation type that leaves the maps visible."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import sys
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -49,6 +51,11 @@ def _widget_pos(dock, index, row, col):
     return dock.plot.mapFromScene(_scene_pos(dock, index, row, col))
 
 
+def _mosaic(dock, maps):
+    """The mosaic of `maps` in the grid the dock has chosen for its size."""
+    return mosaic(maps, cols=dock.layout_.cols)
+
+
 def test_names_and_titles(qtbot):
     docks = [FeatureMapDock(i) for i in range(3)]
     for d in docks:
@@ -66,7 +73,7 @@ def test_image_is_the_mosaic_of_the_stage(qtbot, results, stage_index):
     qtbot.addWidget(dock)
     dock.show_result(results[0])
     maps = list(results[0].stages.values())[stage_index]
-    np.testing.assert_array_equal(dock.image_item.image, mosaic(maps))  # NaN gaps compare equal
+    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, maps))  # NaN gaps compare equal
     lo, hi = float(maps.min()), float(maps.max())
     np.testing.assert_allclose(dock.image_item.levels, (lo, hi))
     np.testing.assert_allclose(dock.color_bar.levels(), (lo, hi))
@@ -87,7 +94,7 @@ def test_items_are_created_once(dock, results):
     assert all(a is b for a, b in zip(before, after)) and len(before) == len(after)
     assert np.shares_memory(dock.image_item.image, dock.mosaic_image())  # the buffer, filled in place
     assert len(dock.plot.scene().items()) == scene_count
-    np.testing.assert_array_equal(dock.image_item.image, mosaic(results[-1].stages["Conv1 + ReLU"]))
+    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, results[-1].stages["Conv1 + ReLU"]))
 
 
 def test_hover_reports_filter_row_col_value(dock, results, qtbot):
@@ -124,30 +131,20 @@ def test_hover_follows_new_results(dock, results):
     assert texts[-1].endswith(f"value {value:.2f}")
 
 
-def test_click_opens_an_enlarged_view(dock, results, qtbot):
+def test_click_asks_for_the_map_enlarged(dock, results, qtbot):
+    """A click on a tile emits (stage, map); the dock opens nothing itself (the one viewer
+    is the window's, see test_map_viewer.py)."""
     dock.show_result(results[0])
     QApplication.processEvents()
     with qtbot.waitSignal(dock.mapClicked) as signal:
         QTest.mouseClick(dock.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          _widget_pos(dock, 5, 10, 10))
-    assert signal.args == [5]
-    viewer = dock.viewer()
-    assert viewer is not None and viewer.isVisible() and not viewer.isModal()
-    assert viewer.windowTitle() == "Conv1 + ReLU · filter 6"
-    maps = results[0].stages["Conv1 + ReLU"]
-    np.testing.assert_array_equal(viewer.plot.image_item.image, maps[5])
-    # it follows new drawings while open
-    dock.show_result(results[1])
-    np.testing.assert_array_equal(viewer.plot.image_item.image, results[1].stages["Conv1 + ReLU"][5])
-    # and has its own hover readout
-    p = viewer.plot.view_box.mapViewToScene(QPointF(3.5, 8.5))
-    viewer.plot.scene().sigMouseMoved.emit(p)
-    assert viewer.readout.text() == (f"Conv1 + ReLU · filter 6 · row 8, col 3 · "
-                                     f"value {results[1].stages['Conv1 + ReLU'][5, 8, 3]:.2f}")
-    # the same window is reused for another map
-    dock.open_map(0)
-    assert dock.viewer() is viewer and viewer.windowTitle().endswith("filter 1")
-    viewer.close()
+    assert signal.args == [0, 5]
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not dock] == []
+    snap = dock.map_snapshot(5)
+    assert snap.title == "Conv1 + ReLU · filter 6"
+    np.testing.assert_array_equal(snap.shown, results[0].stages["Conv1 + ReLU"][5])
+    np.testing.assert_array_equal(snap.raw, results[0].stages["Conv1 + ReLU"][5])
 
 
 def test_none_shows_the_empty_state(dock, results):
@@ -174,7 +171,7 @@ def test_map_mode_shows_relative_values(dock, results):
     dock.set_scale_mode("map")
     dock.show_result(results[0])
     maps = results[0].stages["Conv1 + ReLU"]
-    np.testing.assert_allclose(dock.image_item.image, mosaic(normalise_per_map(maps)))
+    np.testing.assert_allclose(dock.image_item.image, _mosaic(dock, normalise_per_map(maps)))
     assert tuple(dock.image_item.levels) == (0.0, 1.0)
     assert dock.levels().relative
     assert "relative" in dock.color_bar.getAxis("left").labelText
@@ -183,7 +180,7 @@ def test_map_mode_shows_relative_values(dock, results):
     dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 1, 10, 10))
     assert f"value {maps[1, 10, 10]:.2f}" in texts[-1]  # hover reads the real value
     dock.set_scale_mode("stage")
-    np.testing.assert_array_equal(dock.image_item.image, mosaic(maps))
+    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, maps))
     assert "relative" not in dock.color_bar.getAxis("left").labelText
 
 
@@ -221,8 +218,8 @@ def test_adapts_to_another_model(dock, results):
     dock.show_result(results[0])
     dock.show_result(other)
     assert dock.windowTitle() == "Narrow (16 @ 7×7)"
-    assert dock.layout_ == MosaicLayout.for_shape((16, 7, 7))
-    np.testing.assert_array_equal(dock.image_item.image, mosaic(stages["Narrow"]))
+    assert dock.layout_ == MosaicLayout.fitted((16, 7, 7), *dock.plot.image_area())
+    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, stages["Narrow"]))
     assert sum(label.isVisible() for label in dock.labels) == 16
     dock.show_result(results[1])
     assert dock.windowTitle() == "Conv1 + ReLU (10 @ 28×28)"
@@ -246,38 +243,9 @@ def test_no_pan_zoom_and_y_down(dock):
 
 
 def test_ui_modules_do_not_import_torch():
-    code = ("import sys, mnistviz.ui.featuremap_dock, mnistviz.ui.prediction_dock; "
+    code = ("import sys, mnistviz.ui.featuremap_dock, mnistviz.ui.map_viewer, mnistviz.ui.prediction_dock; "
             "assert 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def _argb(image):
-    from PySide6.QtGui import QImage
-
-    image = image.convertToFormat(QImage.Format.Format_ARGB32)
-    rows = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
-    return rows.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width()].copy()
-
-
-@pytest.mark.parametrize("levels", [None, (0.5, 0.5), (-1.0, 0.25)])
-def test_fast_render_colours_like_pyqtgraph(qtbot, levels):
-    """MosaicImageItem's own render gives pyqtgraph's colours; the gaps stay transparent."""
-    import pyqtgraph as pg
-
-    from mnistviz.ui.featuremap_dock import MosaicImageItem
-
-    maps = (np.random.default_rng(3).random((10, 28, 28)) * 4 - 1).astype(np.float32)
-    image = mosaic(maps)
-    levels = levels or (float(np.nanmin(image)), float(np.nanmax(image)))
-    fast, reference = MosaicImageItem(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
-    for item in (fast, reference):
-        item.setLookupTable(colormaps.lut("cividis"))
-        item.setImage(image, autoLevels=False, levels=levels)
-        item.render()
-    got, expected = _argb(fast.qimage), _argb(reference.qimage)
-    gaps = np.isnan(image)
-    np.testing.assert_array_equal(got[~gaps], expected[~gaps])
-    assert (got[gaps][:, 3] == 0).all() and (expected[gaps][:, 3] == 0).all()
 
 
 def test_colour_bar_numbers_follow_the_levels(dock, results):
@@ -290,10 +258,193 @@ def test_colour_bar_numbers_follow_the_levels(dock, results):
     maps = results[0].stages["Conv1 + ReLU"]
     lo, hi = float(maps.min()), float(maps.max())
     assert dock.plot.tick_labels() == [format_value(v) for v in (hi, (lo + hi) / 2, lo)]
-    texts = [t for t in dock.plot._tick_texts if t.isVisible()]
+    texts = dock.plot.tick_items()
     assert [t.text() for t in sorted(texts, key=lambda t: t.pos().y())] == dock.plot.tick_labels()
     dock.set_scale_mode("map")
     assert dock.plot.tick_labels() == ["max", "min"]
     dock.show_result(None)
     assert dock.plot.tick_labels() == [] and not any(t.isVisible() for t in dock.plot._tick_texts)
     assert list(dock.color_bar.axis.range) == axis_range
+
+
+# -- the grid follows the dock's shape ---------------------------------------------------
+
+
+def _resize(dock, width, height):
+    dock.resize(width, height)
+    for _ in range(3):  # the dock's layout, then the plot's graphics layout
+        QApplication.processEvents()
+
+
+def _tile_rect(dock, index):
+    """Map `index`'s tile in the plot's viewport coordinates (pixels)."""
+    y0, x0 = dock.layout_.origin(index)
+    scene = dock.view_box.mapViewToScene(QRectF(x0, y0, dock.layout_.width, dock.layout_.height))
+    return _on_viewport(dock, scene.boundingRect())
+
+
+def _on_viewport(dock, scene_rect):
+    return dock.plot.viewportTransform().mapRect(scene_rect)
+
+
+def _zoom(dock):
+    """Device pixels per map pixel, from what the view box shows."""
+    return dock.plot.devicePixelRatioF() / dock.view_box.viewPixelSize()[0]
+
+
+def test_wide_docks_get_more_columns_than_tall_ones(dock, results):
+    dock.show_result(results[0])
+    _resize(dock, 1500, 220)
+    wide = dock.layout_
+    _resize(dock, 260, 900)
+    tall = dock.layout_
+    assert wide.cols > tall.cols and wide.rows < tall.rows
+    assert wide.rows * wide.cols >= 10 and tall.rows * tall.cols >= 10
+
+
+def test_tiles_grow_with_the_dock_width(dock, results):
+    """A short dock used to fit a 2x5 grid to its height: widening it gained nothing."""
+    dock.show_result(results[0])
+    _resize(dock, 700, 260)
+    before = _tile_rect(dock, 0).width()
+    _resize(dock, 1500, 260)
+    after = _tile_rect(dock, 0).width()
+    assert after > before * 1.2
+
+
+@pytest.mark.parametrize("stage_index", [0, 2])
+def test_hover_and_click_map_back_in_every_layout(qtbot, results, stage_index):
+    dock = FeatureMapDock(stage_index)
+    qtbot.addWidget(dock)
+    dock.show()
+    dock.show_result(results[0])
+    maps = list(results[0].stages.values())[stage_index]
+    channels, h, w = maps.shape
+    layouts = set()
+    for size in [(1600, 200), (800, 300), (500, 500), (300, 900), (200, 1400)]:
+        _resize(dock, *size)
+        layouts.add((dock.layout_.rows, dock.layout_.cols))
+        np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, maps))  # refilled on re-layout
+        for index, row, col in [(0, 0, 0), (3, h - 1, 2), (7, 5, w - 1), (9, h - 1, w - 1)]:
+            assert dock.locate_scene(_scene_pos(dock, index, row, col)) == (index, row, col)
+            assert dock.hover_text((index, row, col)).startswith(f"{dock.stage_name} · filter {index + 1} · "
+                                                                 f"row {row}, col {col} · ")
+        rect = _tile_rect(dock, 9)  # a real click in the middle of the last tile
+        with qtbot.waitSignal(dock.mapClicked) as clicked:
+            QTest.mouseClick(dock.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             rect.center().toPoint())
+        assert clicked.args == [stage_index, 9]
+    assert len(layouts) >= 3
+
+
+def test_zoom_is_whole_device_pixels_and_centred(dock, results):
+    dock.show_result(results[0])
+    for size in [(900, 320), (1300, 260), (640, 400), (333, 777)]:
+        _resize(dock, *size)
+        zoom = _zoom(dock)
+        assert zoom >= 2
+        assert zoom == pytest.approx(round(zoom), abs=1e-6)
+        # centred: the image's margins left and right (and top and bottom) of its view box differ
+        # by at most a pixel, and its top-left corner is on a whole pixel
+        image = _on_viewport(dock, dock.image_item.sceneBoundingRect())
+        box = _on_viewport(dock, dock.view_box.mapRectToScene(dock.view_box.rect()))
+        assert abs((image.left() - box.left()) - (box.right() - image.right())) <= 1
+        assert abs((image.top() - box.top()) - (box.bottom() - image.bottom())) <= 1
+        top_left = image.topLeft()
+        assert top_left.x() == pytest.approx(round(top_left.x()), abs=1e-6)
+        assert top_left.y() == pytest.approx(round(top_left.y()), abs=1e-6)
+
+
+def test_one_upload_per_result_and_a_new_buffer_only_for_a_new_grid(dock, results, monkeypatch):
+    dock.show_result(results[0])
+    _resize(dock, 1500, 220)
+    buffer = dock.mosaic_image()
+    uploads = []
+    set_image = dock.image_item.setImage
+    monkeypatch.setattr(dock.image_item, "setImage", lambda *a, **k: (uploads.append(a[0]), set_image(*a, **k)))
+    for r in results[1:]:
+        dock.show_result(r)
+    assert len(uploads) == len(results) - 1
+    assert all(image is buffer for image in uploads)
+    _resize(dock, 1500, 240)  # a little taller: the same grid
+    assert dock.mosaic_image() is buffer
+    _resize(dock, 300, 900)  # another grid: one new buffer, filled with the shown maps
+    assert dock.mosaic_image() is not buffer and np.shares_memory(dock.image_item.image, dock.mosaic_image())
+    np.testing.assert_array_equal(dock.mosaic_image(), _mosaic(dock, results[-1].stages["Conv1 + ReLU"]))
+
+
+# -- presentation: nothing covers the maps, nothing is clipped ---------------------------
+
+# Stage dock sizes measured in the running app (presentation mode, full screen, type 1.5x;
+# and windowed) on screens of 1024x768, 1280x800 and 1920x1080.
+DOCK_SIZES = [(590, 153), (590, 132), (737, 143), (737, 133), (960, 241), (960, 204),
+              (590, 173), (737, 184), (960, 265)]
+
+
+@pytest.mark.parametrize("size", DOCK_SIZES)
+@pytest.mark.parametrize("stage_index", [0, 2])
+def test_presentation_labels_leave_the_maps_visible_and_text_fits(qtbot, results, size, stage_index):
+    dock = FeatureMapDock(stage_index)
+    qtbot.addWidget(dock)
+    dock.show()
+    dock.set_presentation(True)
+    dock.set_scale_mode("map")  # the longest readout and axis label
+    dock.show_result(results[0])
+    _resize(dock, *size)
+    viewport = QRectF(dock.plot.viewport().rect())
+    # every shown filter number covers at most a fifth of its tile
+    for index, label in enumerate(dock.labels[:10]):
+        if not label.isVisible():
+            continue
+        tile = _tile_rect(dock, index)
+        # (an ItemIgnoresTransformations item: its sceneBoundingRect would be zoomed)
+        box = label.deviceTransform(dock.plot.viewportTransform()).mapRect(label.boundingRect())
+        covered = box.intersected(tile)
+        assert covered.width() * covered.height() <= 0.2 * tile.width() * tile.height()
+        assert viewport.contains(box)
+    # the reading goes to the window's status bar: the dock's own readout line gives its
+    # height to the maps
+    channels, h, w = list(results[0].stages.values())[stage_index].shape
+    assert not dock.readout.isVisible()
+    with qtbot.waitSignal(dock.hovered) as hovered:
+        dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 9, h - 1, w - 1))
+    assert "filter 10" in hovered.args[0]
+    # the colour bar's numbers and its axis label are inside the view
+    numbers = [t for t in dock.plot._tick_texts if t.isVisible()]
+    assert len(numbers) == 2
+    for item in numbers:
+        assert viewport.contains(_on_viewport(dock, item.sceneBoundingRect()))
+    axis = dock.color_bar.getAxis("left")
+    if axis.labelText:
+        text_length = QFontMetricsF(axis.label.font()).horizontalAdvance(axis.labelText)
+        assert text_length <= dock.color_bar.axis.size().height()
+        assert viewport.contains(_on_viewport(dock, axis.label.sceneBoundingRect()))
+
+
+def test_presentation_numbers_are_large_where_the_tiles_are(qtbot, results):
+    """Large tiles keep the presentation label size; small tiles get smaller numbers."""
+    dock = FeatureMapDock(0)
+    qtbot.addWidget(dock)
+    dock.show()
+    dock.set_presentation(True)
+    dock.show_result(results[0])
+    _resize(dock, 1400, 700)
+    assert dock.labels[0].isVisible() and dock.labels[0].textItem.font().pointSizeF() == 13
+    _resize(dock, 590, 153)
+    assert (not dock.labels[0].isVisible()) or dock.labels[0].textItem.font().pointSizeF() < 13
+
+
+def test_theme_colours_the_panel_but_not_the_maps(dock, results):
+    from mnistviz.ui import theme as themes
+
+    dock.show_result(results[0])
+    lut = dock.image_item.lut
+    dock.set_theme(themes.LIGHT)
+    assert dock.plot.backgroundBrush().color() == QColor(themes.LIGHT.plot_background)
+    assert dock.labels[0].brush().color() == themes.qcolor(themes.LIGHT.label_fill)
+    assert dock.labels[0].textItem.brush().color() == QColor(themes.LIGHT.plot_text)
+    assert all(t.brush().color() == QColor(themes.LIGHT.plot_text) for t in dock.plot.tick_items())
+    assert themes.LIGHT.plot_background in dock.widget().styleSheet()
+    assert dock.image_item.lut is lut  # the heatmap colours are data
+    dock.configure("Wider", (16, 7, 7))  # labels made later get the theme too
+    assert dock.labels[15].textItem.brush().color() == QColor(themes.LIGHT.plot_text)

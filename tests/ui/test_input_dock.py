@@ -129,3 +129,12 @@ def test_centring_checkbox_emits_and_set_centring_does_not(dock, qtbot):
     with qtbot.assertNotEmitted(dock.centringToggled):
         dock.set_centring(True)
     assert dock.centring()
+
+
+def test_set_showing_steps_restores_the_choice_before_any_result(dock, digit_canvas):
+    dock.set_showing_steps(True)  # as the window does from its settings, before a drawing exists
+    assert dock.showing_steps() and dock.steps_box.isChecked()
+    dock.show_result(result_for(digit_canvas))
+    assert dock.pages.currentIndex() == 1 and dock.final_step.view.has_image()
+    dock.set_showing_steps(False)
+    assert dock.pages.currentWidget() is dock.input_view and not dock.steps_box.isChecked()

@@ -45,3 +45,20 @@ def test_feature_maps_on_screen_follow_every_change(x_screens, tmp_path):
         assert step["checked_cells"] > 500, step  # most cells are big enough to read
         assert step["mismatched_cells"] == 0, f"stale map paint after '{step['step']}': {step}"
         assert not any(step["stale_dock_pixels"].values()), f"a dock differs from a fresh paint: {step}"
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800), (1920, 1080)])
+def test_window_fits_the_screen_and_presentation_mode_makes_it_bigger(x_screens, tmp_path, size):
+    facts = drive(x_screens, tmp_path, "layout", size)
+    windowed, full, back = facts["windowed"], facts["presentation"], facts["after_escape"]
+    assert windowed["frame_inside_screen"] and not windowed["outside"], windowed
+    assert not windowed["clipped"], windowed["clipped"]
+    assert full["full_screen"] and not full["outside"], full
+    assert full["font_pt"] >= 1.5 * windowed["font_pt"] - 0.01
+    assert not full["clipped"], full["clipped"]
+    for windowed_px, full_px in zip(windowed["tile_px"], full["tile_px"]):
+        assert full_px >= windowed_px, (windowed["tile_px"], full["tile_px"])
+    # Esc left full screen, kept the drawing, and gave back the windowed layout exactly.
+    assert not back["full_screen"] and not back["canvas_empty"]
+    assert back["geometry"] == windowed["geometry"] and back["dock_heights"] == windowed["dock_heights"]
+    assert back["tile_px"] == windowed["tile_px"]

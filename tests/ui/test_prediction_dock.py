@@ -101,3 +101,22 @@ def test_presentation_enlarges_fonts(dock):
     dock.set_presentation(True)
     after = (dock.digit_label.font().pointSizeF(), dock.caption.font().pointSizeF(), dock.font().pointSizeF())
     assert all(a > b for a, b in zip(after, before))
+
+
+def test_near_certain_is_not_shown_as_100_percent_and_the_bars_stay_put(dock):
+    sure = np.full(10, 1e-7)
+    sure[4] = 1 - sure[:4].sum() - sure[5:].sum()
+    unsure = np.full(10, 0.05)
+    unsure[1] = 0.55
+    for presentation in (False, True):
+        dock.set_presentation(presentation)
+        lefts = set()
+        for probabilities in (unsure, sure, unsure):
+            dock.show_result(_result(probabilities))
+            dock.widget().layout().activate()  # apply the new text's layout now
+            lefts.add(dock.plot_widget.geometry().left())
+        assert dock.probability_label.text() == "55.0 %"
+        dock.show_result(_result(sure))
+        assert dock.probability_label.text() == "> 99.9 %"
+        # The left column keeps room for the widest text: the bars do not jump sideways.
+        assert len(lefts) == 1, lefts

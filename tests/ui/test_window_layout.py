@@ -1,0 +1,63 @@
+"""The first window fits its screen; a saved geometry that no longer fits is replaced."""
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtCore import Qt
+
+from mnistviz.ui import window_layout
+
+
+@pytest.mark.parametrize("available", [QRect(0, 0, 1024, 740), QRect(0, 0, 1280, 770), QRect(1920, 0, 1920, 1050)])
+def test_first_geometry_is_inside_the_available_area(available):
+    rect = window_layout.first_geometry(available)
+    assert available.contains(rect)
+    assert rect.width() <= window_layout.PREFERRED_SIZE.width()
+    assert rect.height() <= window_layout.PREFERRED_SIZE.height()
+    # Centred, and as large as the screen allows up to the preferred size.
+    assert abs(rect.center().x() - available.center().x()) <= 1
+    assert rect.height() >= min(window_layout.PREFERRED_SIZE.height(), available.height() * 0.95)
+
+
+def test_preferred_size_on_a_big_screen():
+    rect = window_layout.first_geometry(QRect(0, 0, 2560, 1400))
+    assert rect.size() == window_layout.PREFERRED_SIZE
+
+
+@pytest.fixture
+def window(qtbot):
+    win = QMainWindow()
+    win.setCentralWidget(QWidget())
+    docks = [QDockWidget(f"d{i}") for i in range(2)]
+    for i, dock in enumerate(docks):
+        dock.setObjectName(f"d{i}")
+        dock.setWidget(QWidget())
+        win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    qtbot.addWidget(win)
+    return win, docks
+
+
+def test_saved_geometry_that_fits_is_restored(window):
+    win, docks = window
+    available = win.screen().availableGeometry()
+    win.setGeometry(available.x() + 10, available.y() + 10, available.width() // 2, available.height() // 2)
+    saved = win.saveGeometry()
+    win.setGeometry(available.x() + 40, available.y() + 40, 300, 300)
+    window_layout.restore_or_fit(win, saved, docks, [])
+    assert win.size() == QSize(available.width() // 2, available.height() // 2)
+
+
+def test_saved_geometry_off_every_screen_is_replaced_by_a_fitted_one(window):
+    win, docks = window
+    available = win.screen().availableGeometry()
+    # Saved on a larger screen (or a second one that is gone today).
+    win.setGeometry(available.right() + 500, 100, available.width() + 800, available.height() + 600)
+    saved = win.saveGeometry()
+    window_layout.restore_or_fit(win, saved, docks, [])
+    assert available.contains(win.geometry())
+
+
+def test_no_saved_geometry_fits_the_window(window):
+    win, docks = window
+    window_layout.restore_or_fit(win, None, docks, [])
+    assert win.screen().availableGeometry().contains(win.geometry())
