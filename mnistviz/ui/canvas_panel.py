@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 
 from mnistviz.ui.canvas import BRUSH_MAX, BRUSH_MIN, Canvas
 
@@ -94,6 +94,18 @@ class CanvasPanel(QWidget):
         self._show_undo_state(canvas.can_undo(), canvas.can_redo())
         self._show_clear_state()
         self._show_brush_size(canvas.brush_size)
+
+    def set_theme(self, theme) -> None:
+        """The chosen tool stands out in either theme (Fusion's own checked look is faint on dark)."""
+        self.setStyleSheet(f"QToolButton:checked {{ background: {theme.highlight}; color: {theme.highlighted_text}; "
+                           f"border: 1px solid {theme.highlight}; border-radius: 3px; padding: 2px 6px; }}")
+
+    def set_presentation(self, on: bool) -> None:
+        """Follow the (already scaled) application font. A widget with a style sheet keeps
+        the font it was polished with, so the sheet is applied again."""
+        self.setStyleSheet(self.styleSheet())
+        for widget in self.findChildren(QWidget):
+            widget.setFont(QApplication.font())
 
     def edit_actions(self) -> list[QAction | None]:
         """The actions in Edit-menu order; None marks a separator."""

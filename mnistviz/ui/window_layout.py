@@ -96,10 +96,11 @@ class PresentationMode(QObject):
     """Full screen with every text 1.5x larger and the docks' shares fitted to the screen;
     leaving restores the windowed geometry and the dock sizes exactly as they were."""
 
-    def __init__(self, window: QMainWindow, right_docks: list, bottom_docks: list):
+    def __init__(self, window: QMainWindow, right_docks: list, bottom_docks: list, others: tuple = ()):
         super().__init__(window)
         self._window = window
         self._right, self._bottom = right_docks, bottom_docks
+        self._others = others  # more widgets with set_presentation(bool), not docks
         self._base_font = QFont(QApplication.font())
         self._saved: tuple[QByteArray, QByteArray] | None = None
         self.active = False
@@ -121,8 +122,8 @@ class PresentationMode(QObject):
             font.setPointSizeF(self._base_font.pointSizeF() * PRESENTATION_FONT_SCALE)
         QApplication.setFont(font)
         # Docks with plots set their own fonts; each has set_presentation(bool).
-        for dock in (*self._right, *self._bottom):
-            dock.set_presentation(on)
+        for widget in (*self._right, *self._bottom, *self._others):
+            widget.set_presentation(on)
         self.active = on
         if on:
             window.showFullScreen()

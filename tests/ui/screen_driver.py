@@ -19,7 +19,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from mnistviz.app import build_window
 
@@ -273,6 +273,9 @@ def layout_facts(app, window) -> dict:
         "geometry": [window.geometry().x(), window.geometry().y(), window.width(), window.height()],
         "clipped": clipped_texts(window),
         "font_pt": app.font().pointSizeF(),
+        # what a widget really paints with (a style sheet can pin a widget's old font)
+        "smallest_panel_font_pt": min(w.font().pointSizeF() for w in window.panel.findChildren(QWidget)
+                                      if w.isVisible() and w.font().pointSizeF() > 0),
         "canvas_empty": window.canvas.is_empty(),
         "full_screen": window.isFullScreen(),
     }

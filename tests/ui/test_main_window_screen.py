@@ -55,6 +55,7 @@ def test_window_fits_the_screen_and_presentation_mode_makes_it_bigger(x_screens,
     assert not windowed["clipped"], windowed["clipped"]
     assert full["full_screen"] and not full["outside"], full
     assert full["font_pt"] >= 1.5 * windowed["font_pt"] - 0.01
+    assert full["smallest_panel_font_pt"] >= 1.5 * windowed["smallest_panel_font_pt"] - 0.01
     assert not full["clipped"], full["clipped"]
     for windowed_px, full_px in zip(windowed["tile_px"], full["tile_px"]):
         assert full_px >= windowed_px, (windowed["tile_px"], full["tile_px"])
