@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -64,7 +65,7 @@ def run_predict(args: argparse.Namespace) -> int:
 
     def fail(message: str, code: int = 1) -> int:
         if args.json:
-            print(json.dumps({"status": "error", "message": message}))
+            print(json.dumps({"status": "error", "message": message}, allow_nan=False))
         else:
             print(f"error: {message}", file=sys.stderr)
         return code
@@ -84,7 +85,13 @@ def run_predict(args: argparse.Namespace) -> int:
     except ImageInputError as exc:
         return fail(str(exc))
     analysis_started = time.perf_counter()
-    result = analyse(drawing, model, centre=not args.no_centre)
+    try:
+        result = analyse(drawing, model, centre=not args.no_centre)
+    except ModelError as exc:  # NaN, infinity or other shapes on this drawing: an error, never a number
+        return fail(str(exc))
+    except Exception as exc:  # the model's own code raised on this drawing
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return fail(f"the model “{model.name}” failed on {Path(args.image).name} ({reason})")
     if result is None:
         return fail(f"{Path(args.image).name}: no ink found (the image is blank)")
     latency_ms = (time.perf_counter() - analysis_started) * 1000
@@ -101,7 +108,12 @@ def run_predict(args: argparse.Namespace) -> int:
         except ExportError as exc:
             return fail(str(exc))
     if args.json:
-        print(json.dumps(predict_payload(result, latency_ms)))
+        try:
+            # Last guard: NaN or Infinity is not JSON; analyse() should already have refused it.
+            text = json.dumps(predict_payload(result, latency_ms), allow_nan=False)
+        except ValueError:
+            return fail(f"the model “{model.name}” gave values that are not numbers for {Path(args.image).name}")
+        print(text)
         return 0
     ranked = sorted(range(len(result.probabilities)), key=lambda i: -result.probabilities[i])
     print(f"{Path(args.image).name}: {result.classes[result.prediction]} "
@@ -120,7 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     redirect_missing_streams()
     args = build_parser().parse_args(argv)
     if args.command == "predict":
-        return run_predict(args)
+        try:
+            code = run_predict(args)
+            sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+            return code
+        except BrokenPipeError:
+            # `mnistviz predict … --json | head -c 100`: the reader left. Python's documented recipe:
+            # point stdout at devnull so the exit-time flush cannot raise again, and exit quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 1
     if args.command == "selftest":
         from mnistviz.selftest import run_selftest
 

@@ -13,13 +13,19 @@
 * ``result.json``: prediction, class label, probabilities, model name, timings, stage
   names and shapes, colour map, scale mode, app version.
 
-Everything is written into a hidden staging folder inside `folder` and then renamed
-into place, so a failure leaves no partial files. A missing or unwritable folder
-raises `ExportError` with a message meant for the user.
+An export either fully replaces the earlier one in `folder` or leaves it untouched:
+everything is written into a hidden staging folder inside `folder`; then the earlier
+export's files (the names its result.json lists: only files mnistviz wrote) are moved
+aside, the new ones moved in, and the old ones deleted. On any failure the new files
+are removed and the old ones moved back. Other files in `folder` are never touched.
+A missing or unwritable folder, or a full disk, raises `ExportError` with a message
+meant for the user. `progress(done, total)` is called after each file is written; it
+may raise `ExportCancelled` to stop (the earlier export then stays as it was).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -28,7 +34,7 @@ import tempfile
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -56,6 +62,14 @@ BACKGROUND = "#FFFFFF"
 
 class ExportError(Exception):
     """The export could not be written; the message says why, for the user."""
+
+
+class ExportCancelled(ExportError):
+    """The user stopped the export (raised from a `progress` callback)."""
+
+
+Progress = Callable[[int, int], None]  # (files written, files in all)
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def stage_prefix(position: int) -> str:
@@ -101,12 +115,14 @@ def render_map(values: np.ndarray, lv: Levels, colormap: str = colormaps.DEFAULT
 
 def export_result(result: Result, folder: str | os.PathLike, colormap: str = colormaps.DEFAULT,
                   scale_mode: str = DEFAULT_SCALE_MODE,
-                  levels: Mapping[str, tuple[float, float]] | None = None) -> list[Path]:
+                  levels: Mapping[str, tuple[float, float]] | None = None,
+                  progress: Progress | None = None) -> list[Path]:
     """Write the contact sheet, one PNG per map and result.json into `folder`.
 
-    Returns the written paths (sheet, maps in stage order, JSON). Existing files of the
-    same names are replaced. Raises `ExportError` if `folder` is missing or cannot be
-    written; then no new file is left behind.
+    Returns the written paths (sheet, maps in stage order, JSON). The files of an earlier
+    export in `folder` are replaced as a whole (stale map files of a bigger model go too).
+    Raises `ExportError` if `folder` is missing or cannot be written; then the folder is
+    as it was before.
     """
     colormaps.lut(colormap)  # KeyError for an unknown colour map, before touching the disk
     if scale_mode not in SCALE_MODES:
@@ -121,39 +137,103 @@ def export_result(result: Result, folder: str | os.PathLike, colormap: str = col
     except OSError as exc:
         raise ExportError(f"Cannot export to {folder}: the folder cannot be written "
                           f"({exc.strerror or exc}).") from exc
-
-    moved: list[Path] = []
     try:
         try:
-            names = _write_all(result, staging, colormap, scale_mode, levels)
-            for name in names:
-                target = folder / name
-                os.replace(staging / name, target)
-                moved.append(target)
+            names = _write_all(result, staging, colormap, scale_mode, levels, progress)
+            _swap_in(folder, staging, names)
         except OSError as exc:
-            for path in moved:  # roll back: no partial export
-                path.unlink(missing_ok=True)
-            raise ExportError(f"Cannot export to {folder}: writing the files failed "
-                              f"({exc.strerror or exc}); nothing was saved.") from exc
+            raise ExportError(_failure_message(folder, exc)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return moved
+    return [folder / name for name in names]
+
+
+def _failure_message(folder: Path, exc: OSError) -> str:
+    detail = exc.strerror or str(exc)
+    if exc.errno in _DISK_FULL:
+        why = f"there is not enough space on the disk ({detail})"
+    else:
+        why = f"writing the files failed ({detail})"
+    return f"Cannot export to {folder}: {why}. Nothing was changed: any earlier export there is as it was."
+
+
+def previous_export(folder: Path) -> list[str]:
+    """The files an earlier mnistviz export in `folder` wrote, by its result.json; [] if none.
+
+    Only plain names of files that exist: a hand-edited result.json cannot point elsewhere."""
+    try:
+        summary = json.loads((folder / JSON_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(summary, dict) or summary.get("app") != "mnistviz" or not isinstance(summary.get("files"), list):
+        return []
+    return [name for name in dict.fromkeys(summary["files"])
+            if isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..")
+            and (folder / name).is_file()]
+
+
+def _swap_in(folder: Path, staging: Path, names: list[str]) -> None:
+    """Old export aside, new one in, old one deleted; on failure, back to the old one."""
+    old = previous_export(folder)
+    # A new name may also exist without being in the old list: replaced, as a save over a file is.
+    aside = list(dict.fromkeys(old + [n for n in names if (folder / n).is_file() and n not in old]))
+    backup = Path(tempfile.mkdtemp(prefix=".mnistviz-previous-", dir=folder))
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in aside:
+            os.replace(folder / name, backup / name)
+            moved_aside.append(name)
+        # result.json last: until it is in place, the folder never claims a half export.
+        for name in names:
+            os.replace(staging / name, folder / name)
+            moved_in.append(name)
+    except OSError:
+        for name in moved_in:
+            try:
+                (folder / name).unlink()
+            except OSError:
+                pass
+        for name in moved_aside:
+            try:
+                os.replace(backup / name, folder / name)
+            except OSError:  # pragma: no cover - renames within one folder do not fail twice
+                pass
+        if not os.listdir(backup):
+            shutil.rmtree(backup, ignore_errors=True)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
 
 
 def _write_all(result: Result, staging: Path, colormap: str, scale_mode: str,
-               levels: Mapping[str, tuple[float, float]] | None) -> list[str]:
+               levels: Mapping[str, tuple[float, float]] | None, progress: Progress | None = None) -> list[str]:
     stages = stage_levels(result, scale_mode, levels)
+    maps = sum(values.shape[0] for _, values, _ in stages)
+    # Steps: each tile of the sheet, the sheet file, each map file, result.json. A step per
+    # tile too, so that progress moves (and a cancel is heard) while a big sheet is drawn.
+    total, done = 2 * maps + 2, 0
+    tell = progress or (lambda done, total: None)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        tell(done, total)
+
+    tell(0, total)
     names = [SHEET_NAME]
-    render_sheet(result, stages, colormap, scale_mode).save(staging / SHEET_NAME, optimize=True)
+    _Sheet(result, stages, colormap, scale_mode, tick=step).render().save(staging / SHEET_NAME, optimize=True)
+    step()
     for position, (_, values, lv) in enumerate(stages):
         factor = upscale_factor(*values.shape[1:])
         for index in range(values.shape[0]):
             name = map_filename(position, index)
             render_map(values[index], lv, colormap, factor).save(staging / name)
             names.append(name)
+            step()
     summary = result_summary(result, stages, colormap, scale_mode, names + [JSON_NAME])
     (staging / JSON_NAME).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     names.append(JSON_NAME)
+    step()
     return names
 
 
@@ -236,8 +316,9 @@ class _Sheet:
     stage_header = 62
     stage_after = 30
 
-    def __init__(self, result: Result, stages, colormap: str, scale_mode: str):
+    def __init__(self, result: Result, stages, colormap: str, scale_mode: str, tick=None):
         self.result = result
+        self.tick = tick or (lambda: None)  # after each tile: export progress and cancel
         self.stages = stages
         self.colormap = colormap
         self.scale_mode = scale_mode
@@ -341,6 +422,7 @@ class _Sheet:
             self._text(draw, (tx + cell_w // 2, ty + self.number_height - 4), str(index + 1), 16, MUTED, "ms")
             tile = render_map(values[index], lv, self.colormap, factor)
             image.paste(tile, (tx, ty + self.number_height))
+            self.tick()
         self._colour_bar(image, draw, x0 + grid_w + 18, y + self.number_height,
                          grid_h - self.number_height, lv)
         return y + grid_h + self.stage_after
@@ -373,6 +455,6 @@ def render_sheet(result: Result, stages=None, colormap: str = colormaps.DEFAULT,
 
 
 __all__ = [
-    "ExportError", "export_result", "render_sheet", "render_map", "stage_levels", "stage_prefix",
+    "ExportError", "ExportCancelled", "export_result", "previous_export", "render_sheet", "render_map", "stage_levels", "stage_prefix",
     "map_filename", "upscale_factor", "SHEET_NAME", "JSON_NAME",
 ]

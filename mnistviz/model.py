@@ -6,8 +6,9 @@ each stage ``(N,C,H,W)``; optional extra file ``meta.json`` in the archive.
 
 from __future__ import annotations
 
-import io
 import json
+import math
+import re
 import time
 import warnings
 import zipfile
@@ -44,31 +45,84 @@ class ModelMeta:
 
     @classmethod
     def from_json(cls, text: str | None, fallback_name: str) -> "ModelMeta":
+        """Metadata is data from whoever made the file: every field is checked, names are plain text."""
         if not text:
-            return cls(name=fallback_name)
+            return cls(name=plain_name(fallback_name) or "model")
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ModelError(f"meta.json is not valid JSON ({exc})") from exc
+            raise ModelError(f"the model's description (meta.json) is not valid JSON ({exc})") from exc
         if not isinstance(raw, dict):
-            raise ModelError(f"meta.json: expected a JSON object, found {type(raw).__name__}")
+            raise ModelError(f"the model's description (meta.json) should be a JSON object, "
+                             f"found {type(raw).__name__}")
         known = {"name", "mean", "std", "stage_names", "classes", "temperature", "test_accuracy",
                  "trained_on", "architecture"}
-        try:
-            return cls(
-                name=str(raw.get("name") or fallback_name),
-                mean=float(raw.get("mean", MNIST_MEAN)),
-                std=float(raw.get("std", MNIST_STD)),
-                stage_names=tuple(str(s) for s in raw.get("stage_names", DEFAULT_STAGE_NAMES)),
-                classes=tuple(str(c) for c in raw.get("classes", range(10))),
-                temperature=float(raw.get("temperature", 1.0)),
-                test_accuracy=None if raw.get("test_accuracy") is None else float(raw["test_accuracy"]),
-                trained_on=raw.get("trained_on"),
-                architecture=raw.get("architecture"),
-                extra={k: v for k, v in raw.items() if k not in known},
-            )
-        except (TypeError, ValueError) as exc:
-            raise ModelError(f"meta.json has a field of the wrong type ({exc})") from exc
+        name = _text_field(raw, "name") or plain_name(fallback_name) or "model"
+        stage_names = _names_field(raw, "stage_names", DEFAULT_STAGE_NAMES)
+        if len(stage_names) != 3:
+            raise ModelError(f"meta.json field \"stage_names\" names {len(stage_names)} stages, expected 3")
+        return cls(
+            name=name,
+            mean=_number_field(raw, "mean", MNIST_MEAN),
+            std=_number_field(raw, "std", MNIST_STD, positive=True),
+            stage_names=stage_names,
+            classes=_names_field(raw, "classes", tuple(str(c) for c in range(10))),
+            temperature=_number_field(raw, "temperature", 1.0, positive=True),
+            test_accuracy=_number_field(raw, "test_accuracy", None),
+            trained_on=_text_field(raw, "trained_on"),
+            architecture=_text_field(raw, "architecture"),
+            extra={k: v for k, v in raw.items() if k not in known},
+        )
+
+
+MAX_NAME_LENGTH = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_name(text: str) -> str:
+    """One line of plain text: control and direction-override characters removed, length limited."""
+    cleaned = " ".join(_CONTROL.sub(" ", text).split())
+    return cleaned if len(cleaned) <= MAX_NAME_LENGTH else cleaned[: MAX_NAME_LENGTH - 1] + "…"
+
+
+def _text_field(raw: dict, key: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ModelError(f"meta.json field \"{key}\" should be text, found {type(value).__name__}")
+    return plain_name(value) or None
+
+
+def _number_field(raw: dict, key: str, default: float | None, positive: bool = False) -> float | None:
+    value = raw.get(key, default)
+    if value is None:
+        return None
+    # bool is an int in Python; true/false is not a number a model maker meant.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelError(f"meta.json field \"{key}\" should be a number, found {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ModelError(f"meta.json field \"{key}\" should be a finite number, found {value}")
+    if positive and value <= 0:
+        raise ModelError(f"meta.json field \"{key}\" should be greater than 0, found {value:g}")
+    return value
+
+
+def _names_field(raw: dict, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        raise ModelError(f"meta.json field \"{key}\" should be a list of names")
+    names = tuple(plain_name(str(v)) for v in value)
+    if any(not n for n in names):
+        raise ModelError(f"meta.json field \"{key}\" has an empty name")
+    # Stages and classes are keyed by name: two with one name would merge into one.
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise ModelError(f"meta.json field \"{key}\" repeats the name {', '.join(repeated)}: each must be unique")
+    return names
 
 
 def configure_threads(threads: int = 1) -> None:
@@ -99,7 +153,12 @@ class LoadedModel:
     def forward(self, input_28: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         x = (input_28.astype(np.float32, copy=False) - self.meta.mean) / self.meta.std
         with torch.inference_mode():
-            logits, *stages = self.module(torch.from_numpy(np.ascontiguousarray(x))[None, None])
+            outputs = self.module(torch.from_numpy(np.ascontiguousarray(x))[None, None])
+        if not isinstance(outputs, (tuple, list)) or len(outputs) != 4 or not all(
+            isinstance(o, torch.Tensor) and o.dim() >= 1 for o in outputs
+        ):
+            raise ModelError(f"The model “{self.name}” gave {_describe(outputs)} for this drawing; expected {CONTRACT}")
+        logits, *stages = outputs
         # .numpy() shares memory with tensors that die here; copy so results own their data.
         return logits[0].numpy().copy(), [s[0].numpy().copy() for s in stages]
 
@@ -108,8 +167,12 @@ class LoadedModel:
         logits, stages = self.forward(input_28)
         timings = dict(timings or {})
         timings["inference_ms"] = (time.perf_counter() - started) * 1000
+        check_outputs(logits, stages, len(self.meta.classes), self.stage_shapes, f"“{self.name}”")
+        probabilities = softmax(logits / self.meta.temperature)
+        if not np.isfinite(probabilities).all():
+            raise ModelError(f"The model “{self.name}” gave probabilities that are not numbers for this drawing")
         return Result(
-            probabilities=softmax(logits / self.meta.temperature),
+            probabilities=probabilities,
             logits=logits,
             stages=dict(zip(self.meta.stage_names, stages)),
             input_28=np.array(input_28, dtype=np.float32),
@@ -125,34 +188,82 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return (shifted / shifted.sum()).astype(np.float32)
 
 
+EXPECTED = "expected a TorchScript archive saved with torch.jit.save"
+
+
 def _read_meta(path: Path) -> str | None:
     """meta.json from the archive, wherever torch.jit.save put it (<archive>/extra/meta.json)."""
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.endswith("/extra/meta.json") or name == "extra/meta.json":
-                return archive.read(name).decode("utf-8")
-    return None
+                data = archive.read(name)
+                break
+        else:
+            return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path.name}: the model's description (meta.json) is not readable text "
+                         f"(it should be UTF-8 JSON; byte {exc.start} is not)") from exc
+
+
+def _check_file(path: Path) -> None:
+    """Plain reasons for the files that are not models at all, before torch sees them."""
+    if path.is_dir():
+        raise ModelError(f"{path.name} is a folder, not a model file")
+    if not path.exists():
+        raise ModelError(f"{path.name}: no such file ({path})")
+    if not path.is_file():
+        raise ModelError(f"{path.name} is not a regular file, not a model file")
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except OSError as exc:
+        raise ModelError(f"{path.name} cannot be read ({exc.strerror or exc})") from exc
+    if not is_zip:
+        raise ModelError(f"{path.name} is not a model file mnistviz can use ({EXPECTED})")
+    # torch.jit.load does not check the archive's CRCs: flipped bytes in a weight file
+    # would load as silently wrong weights.
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ModelError(f"The model file is damaged: {path.name} cannot be read as an archive ({exc})") from exc
+    if bad is not None:
+        raise ModelError(f"The model file is damaged: {path.name} fails its checksum in {bad}. "
+                         "Copy it again from its source.")
 
 
 def load_model(path: str | Path) -> LoadedModel:
     """Load a TorchScript archive on the CPU and check it against the contract."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: no such file (expected a TorchScript archive)")
-    if not zipfile.is_zipfile(path):
-        raise ModelError(f"{path.name}: not a TorchScript archive (expected a file saved with torch.jit.save, "
-                         "found a file that is not a zip archive)")
+    _check_file(path)
+    meta_text = _read_meta(path)  # before torch: a bad description is named as such
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # TorchScript deprecation notice: not the user's concern
             module = torch.jit.load(str(path), map_location="cpu")
-        meta_text = _read_meta(path)
-    except Exception as exc:  # torch raises RuntimeError and friends for a broken archive
-        raise ModelError(f"{path.name}: not a loadable TorchScript archive ({str(exc).splitlines()[0]})") from exc
+    except Exception as exc:  # torch raises RuntimeError and friends for a zip that is not TorchScript
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"{path.name} is not a model file mnistviz can use ({EXPECTED}; "
+                         f"torch said: {reason})") from exc
     module.eval()
     meta = ModelMeta.from_json(meta_text, fallback_name=path.stem)
     stage_shapes = _validate(module, meta, path.name)
     return LoadedModel(module, meta, path, stage_shapes)
+
+
+def check_outputs(logits: np.ndarray, stages: list[np.ndarray], n_classes: int,
+                  stage_shapes: tuple[tuple[int, int, int], ...], label: str) -> None:
+    """Every run, not only the load-time run on zeros: a model may change shape or blow up on ink."""
+    found = [tuple(logits.shape), *(tuple(s.shape) for s in stages)]
+    expected = [(n_classes,), *(tuple(s) for s in stage_shapes)]
+    if found != expected:
+        raise ModelError(f"The model {label} gave outputs of other shapes for this drawing than when it "
+                         f"was loaded (expected {expected}, found {found})")
+    for name, array in (("class scores", logits), *((f"stage {i}", s) for i, s in enumerate(stages, 1))):
+        if not np.isfinite(array).all():
+            raise ModelError(f"The model {label} gave {name} that are not numbers (NaN or infinity) "
+                             "for this drawing")
 
 
 def _validate(module, meta: ModelMeta, label: str) -> tuple[tuple[int, int, int], ...]:
@@ -175,8 +286,9 @@ def _validate(module, meta: ModelMeta, label: str) -> tuple[tuple[int, int, int]
     for stage in stages:
         if stage.dim() != 4 or stage.shape[0] != 1 or min(stage.shape) < 1:
             raise ModelError(f"{label}: expected each stage of shape [1,C,H,W], found {found}")
-    if len(meta.stage_names) != 3:
-        raise ModelError(f"{label}: meta.json names {len(meta.stage_names)} stages, expected 3")
+    if not all(bool(torch.isfinite(o).all()) for o in outputs):
+        raise ModelError(f"{label}: the model gives values that are not numbers (NaN or infinity) "
+                         "for a blank input")
     return tuple(tuple(int(d) for d in s.shape[1:]) for s in stages)
 
 

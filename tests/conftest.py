@@ -3,9 +3,7 @@ that keep tests off the user's settings and fail any test that leaves a QThread 
 
 from __future__ import annotations
 
-import json
 import os
-import warnings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -23,14 +21,9 @@ def samples() -> tuple[np.ndarray, np.ndarray]:
 
 
 def save_scripted(module, path, meta: dict | None = None):
-    import torch
+    from model_files import save_scripted as save  # torch only when a test makes a model
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        scripted = torch.jit.script(module.eval())
-        extra = {"meta.json": json.dumps(meta)} if meta is not None else {}
-        torch.jit.save(scripted, str(path), _extra_files=extra)
-    return path
+    return save(module, path, meta)
 
 
 @pytest.fixture

@@ -90,3 +90,29 @@ def test_export_under_a_file_is_an_error(capsys, sample_png, tmp_path):
     (tmp_path / "file").write_text("x")
     code, payload = run_json(capsys, str(sample_png), "--export", str(tmp_path / "file" / "maps"))
     assert code != 0 and payload["status"] == "error" and "folder" in payload["message"]
+
+
+def test_a_model_that_is_not_a_number_on_ink_is_an_error_in_valid_json(sample_png, tmp_path):
+    from model_files import save_scripted
+    from model_files import InfOnInk
+
+    model = save_scripted(InfOnInk(), tmp_path / "inf.pt", {"name": "inf-net"})
+    done = subprocess.run([sys.executable, "-m", "mnistviz", "predict", str(sample_png), "--json",
+                           "--model", str(model), "--export", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    payload = json.loads(done.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    assert done.returncode != 0 and payload["status"] == "error", done.stdout[:300]
+    assert "inf-net" in payload["message"] and "not numbers" in payload["message"]
+    assert "Traceback" not in done.stderr, done.stderr
+    assert not (tmp_path / "out" / "featuremaps.png").exists()  # nothing exported from a non-answer
+
+
+def test_predict_json_into_a_closed_pipe_exits_quietly(sample_png):
+    # The JSON (30 feature maps) is far larger than a pipe's buffer, so the write meets the closed end.
+    process = subprocess.Popen([sys.executable, "-m", "mnistviz", "predict", str(sample_png), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert len(process.stdout.read(100)) == 100  # as `| head -c 100` does
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(120) in (0, 1)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr

@@ -243,3 +243,105 @@ def test_sheet_never_prints_100_or_0_percent_for_an_uncertain_network(result, mo
     assert "> 99.9 % sure" in texts  # the title
     assert texts.count("> 99.9 %") >= 1 and texts.count("< 0.1 %") == 8 and "0 %" in texts
     assert not [t for t in texts if "100.0" in t or t.startswith("0.0 ")]
+
+
+# --- an export replaces the earlier one as a whole, or leaves it as it was -------------------
+
+def _maps_result(channels: int) -> Result:
+    rng = np.random.default_rng(channels)
+    stages = {"Conv1 + ReLU": rng.random((channels, 28, 28), np.float32),
+              "Conv2 + ReLU": rng.random((channels, 28, 28), np.float32),
+              "MaxPool": rng.random((channels, 14, 14), np.float32)}
+    return Result(probabilities=np.full(10, 0.1, np.float32), logits=np.zeros(10, np.float32), stages=stages,
+                  input_28=np.zeros((28, 28), np.float32), classes=tuple(str(c) for c in range(10)))
+
+
+def _contents(folder) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_smaller_model_leaves_no_stale_maps_and_other_files_stay(out):
+    (out / "notes.txt").write_text("the teacher's own file")
+    export_result(_maps_result(12), out)
+    assert (out / "conv1_12.png").is_file()
+    export_result(_maps_result(10), out)
+    ten = {"featuremaps.png", "result.json"} | {f"{p}_{i:02d}.png" for p in PREFIXES for i in range(1, 11)}
+    assert set(os.listdir(out)) == ten | {"notes.txt"}  # conv1_11.png ... pool_12.png are gone
+    assert (out / "notes.txt").read_text() == "the teacher's own file"
+
+
+@pytest.mark.parametrize("failing_call", [5, 36])  # while the earlier files go aside / the new ones move in
+def test_a_failed_export_leaves_the_earlier_export_untouched(result, out, monkeypatch, failing_call):
+    export_result(result, out)
+    (out / "notes.txt").write_text("keep me")
+    before = _contents(out)
+    real_replace = os.replace
+    calls = []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == failing_call:
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", flaky_replace)
+    with pytest.raises(ExportError, match="Input/output error") as failure:
+        export_result(_maps_result(12), out, scale_mode="map")
+    assert _contents(out) == before  # every earlier file back, byte for byte; no staging folder left
+    assert "nothing was changed" in str(failure.value).lower()
+
+
+def test_a_full_disk_leaves_the_earlier_export_and_says_so(result, out):
+    import subprocess
+    import sys
+
+    export_result(result, out)
+    before = _contents(out)
+    # A child process whose files may not grow past 20 kB: the contact sheet cannot be written.
+    code = f"""
+import pickle, resource, signal, sys
+from mnistviz.export import ExportError, export_result
+result = pickle.loads(sys.stdin.buffer.read())
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+try:
+    export_result(result, {str(out)!r}, scale_mode="map")
+except ExportError as exc:
+    print(exc)
+"""
+    import pickle
+
+    child = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(result), capture_output=True,
+                           timeout=120)
+    message = child.stdout.decode().strip()
+    assert child.returncode == 0, child.stderr.decode()
+    assert "not enough space" in message and "nothing was changed" in message.lower(), message
+    assert _contents(out) == before
+
+
+def test_progress_is_reported_for_every_file(result, out):
+    calls = []
+    paths = export_result(result, out, progress=lambda done, total: calls.append((done, total)))
+    total = calls[0][1]
+    assert total >= len(paths) and {t for _, t in calls} == {total}
+    assert [done for done, _ in calls] == list(range(total + 1))  # one step at a time, to the end
+
+
+def test_cancelling_from_progress_keeps_the_earlier_export(result, out):
+    export_result(result, out)
+    before = _contents(out)
+
+    def cancel_halfway(done, total):
+        if done > total // 2:
+            raise export.ExportCancelled("cancelled")
+
+    with pytest.raises(export.ExportCancelled):
+        export_result(_maps_result(12), out, progress=cancel_halfway)
+    assert _contents(out) == before
+
+
+def test_a_foreign_result_json_names_no_files_to_remove(result, out):
+    (out / "mine.png").write_bytes(b"not from mnistviz")
+    (out / "result.json").write_text(json.dumps({"files": ["mine.png", "../outside.png"]}))
+    export_result(result, out)
+    assert (out / "mine.png").read_bytes() == b"not from mnistviz"  # no "app": "mnistviz": not ours

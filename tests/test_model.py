@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from conftest import save_scripted
+from model_files import save_scripted
 from mnistviz.model import DEFAULT_STAGE_NAMES, MNIST_MEAN, ModelError, load_model
 from mnistviz.resources import BUNDLED_MODELS, bundled_model
 
@@ -65,7 +65,7 @@ def test_missing_file_is_refused(tmp_path):
 def test_non_torchscript_file_is_refused(tmp_path):
     path = tmp_path / "notes.pt"
     path.write_text("definitely not a model")
-    with pytest.raises(ModelError, match="not a TorchScript archive"):
+    with pytest.raises(ModelError, match="notes.pt is not a model file mnistviz can use .expected a TorchScript"):
         load_model(path)
 
 
@@ -74,7 +74,7 @@ def test_plain_state_dict_is_refused(tmp_path):
 
     path = tmp_path / "weights.pt"
     torch.save(ReadoutNet().state_dict(), path)  # a zip, but not TorchScript
-    with pytest.raises(ModelError, match="not a loadable TorchScript archive"):
+    with pytest.raises(ModelError, match="weights.pt is not a model file mnistviz can use"):
         load_model(path)
 
 

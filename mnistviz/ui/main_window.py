@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self._submitted_at: dict[int, float] = {}
         self._shown_id = 0
         self._shown_before = False
+        self.export_job = None  # File ▸ Export's background job (mnistviz.ui.export_job)
 
         self.panel = CanvasPanel(self)
         self.canvas = self.panel.canvas
@@ -68,13 +69,16 @@ class MainWindow(QMainWindow):
         self.map_viewer = MapViewer(self.stage_docks, self)  # one enlarged map for every stage
         self._place_docks()
         # The plots set their own fonts; the rest follows the application font.
-        self.presentation = window_layout.PresentationMode(self, self._right_docks(), [self.input_dock])
+        self.presentation = window_layout.PresentationMode(self, self._right_docks(), [self.input_dock],
+                                                           others=(self.panel,))
         self._build_status_bar()
         build_menus(self)
         # Reset layout's target: captured before the saved layout is applied, or docks hidden
         # in an earlier session would stay hidden after a reset.
         self._default_state = self.saveState()
         self._restore_settings()
+        if self.settings.problem_message():  # said once the window is up, not before it
+            QTimer.singleShot(0, self, lambda: self.tell_user("Settings reset", self.settings.problem_message()))
 
         self.service = service or InferenceService(parent=self)
         self.service.worker.resultReady.connect(self._on_result)
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.model_label = QLabel("Loading model…")
+        self.model_label.setTextFormat(Qt.TextFormat.PlainText)  # a model's name is text, never markup
         self.timing_label = QLabel("")
         self.timing_label.setToolTip("preprocessing · inference · stroke to screen, in milliseconds")
         self.statusBar().addWidget(self.model_label, 1)
@@ -119,9 +124,8 @@ class MainWindow(QMainWindow):
     # --- settings -------------------------------------------------------------------------
     def _initial_model(self) -> Path:
         saved = self.settings.get("model")
-        if saved in BUNDLED_MODELS:
-            return bundled_model(saved)
-        return Path(saved) if Path(saved).is_file() else bundled_model()
+        # A saved path that is gone is still tried: the refusal says so and falls back.
+        return bundled_model(saved) if saved in BUNDLED_MODELS else Path(saved)
 
     def _restore_settings(self) -> None:
         geometry, state = self.settings.layout()
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
         for dock in (self.prediction_dock, *self.stage_docks):
             dock.set_theme(self.theme)
         self.map_viewer.set_theme(self.theme)
+        self.panel.set_theme(self.theme)
         self.theme_actions[choice].setChecked(True)
         self.settings.set("theme", choice)
 
@@ -240,14 +245,25 @@ class MainWindow(QMainWindow):
         name = self._requested_model.name
         plain = (f"{name} is not a model mnistviz can use: it needs a model file made for mnistviz, "
                  "like the ones in the Model menu." if self._requested_model.is_file()
+                 else f"{name} is a folder, not a model file: choose a model file inside it."
+                 if self._requested_model.is_dir()
                  else f"{name} was not found: it may have been moved, renamed or deleted.")
         if self.model_info is not None:
             self.model_label.setText(f"Model: {self.model_info.name} (kept)")
             plain += f"\n\nStill using the model “{self.model_info.name}”."
         else:
             self.model_label.setText("No model loaded")
+        # Nothing loaded yet (a saved or --model path went bad): the built-in model, and the bad
+        # path is forgotten, or every start would fail the same way.
+        fallback = bundled_model()
+        falls_back = self.model_info is None and self._requested_model.resolve() != fallback.resolve()
+        if falls_back:
+            plain = f"The model “{name}” could not be loaded; using the built-in model instead.\n\n{plain}"
+            self.settings.forget("model")
         self.tell_user("Cannot load the model", plain, details=message)
         self.modelRefused.emit(message)
+        if falls_back:
+            self.load_model(fallback)
 
     # --- drawing -> analysis -> docks -------------------------------------------------------
     @Slot()
@@ -320,26 +336,19 @@ class MainWindow(QMainWindow):
                                                   self.settings.get("last_export_folder"))
         if folder:
             self.settings.set("last_export_folder", folder)
-            self.export_to(folder)
+            self.export_in_background(folder)
+
+    def export_in_background(self, folder: str | Path):
+        """File ▸ Export: written in a thread (big models take a minute), progress if it is slow."""
+        from mnistviz.ui.export_job import start_window_export
+
+        return start_window_export(self, folder)
 
     def export_to(self, folder: str | Path) -> list[Path]:
-        from mnistviz.export import ExportError, export_result
+        """The same export, waited for (scripts and the self-test)."""
+        from mnistviz.ui.export_job import export_now
 
-        if self.last_result is None:
-            self.tell_user("Nothing to export", "Draw a digit first: there are no feature maps yet.")
-            return []
-        mode = next(k for k, a in self.scale_actions.items() if a.isChecked())
-        colormap = next(k for k, a in self.colormap_actions.items() if a.isChecked())
-        # "fixed" ranges live in the docks (they grow across drawings): export what is on screen.
-        levels = {dock.stage_name: (lv.lo, lv.hi) for dock in self.stage_docks if (lv := dock.levels())}
-        try:
-            written = export_result(self.last_result, folder, colormap=colormap, scale_mode=mode,
-                                    levels=levels if mode == "fixed" else None)
-        except ExportError as exc:
-            self.tell_user("Export failed", str(exc))
-            return []
-        self.statusBar().showMessage(f"Exported {len(written)} files to {folder}", 8000)
-        return written
+        return export_now(self, folder)
 
     # --- messages ---------------------------------------------------------------------------
     def tell_user(self, title: str, message: str, details: str = "") -> None:
@@ -348,6 +357,7 @@ class MainWindow(QMainWindow):
         self.last_error = message
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file and model names are text, never markup
         box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -361,11 +371,20 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def show_error_in_status(self, message: str) -> None:
-        # The worker logged the exception in full; the status bar gets plain words.
-        self.last_error = "This drawing could not be analysed. Try again; the details are in the log file."
+        # The worker logged the exception in full; the status bar gets plain words. The docks go
+        # empty: the previous answer must not stay on screen under this model's name.
+        self._show_empty()
+        model = f"The model “{self.model_info.name}”" if self.model_info else "The model"
+        self.last_error = (f"{model} could not analyse this drawing, so nothing is shown. "
+                           "Try another model; the details are in the log file.")
         self.statusBar().showMessage(self.last_error, 10000)
 
     # --- closing ----------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._shown_before:
+            window_layout.keep_dock_shares(self, event.oldSize(), self._right_docks())
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._shown_before:
@@ -375,6 +394,8 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(delay, self, lambda: window_layout.keep_on_screen(self))  # dies with self
 
     def closeEvent(self, event) -> None:
+        if self.export_job is not None:  # no thread outlives the window; the earlier export stays
+            self.export_job.stop()
         self.save_settings()
-        self.service.stop()  # waits for a running analysis: no thread outlives the window
+        self.service.stop()  # returns promptly: a long load or analysis is abandoned, emits nothing
         super().closeEvent(event)

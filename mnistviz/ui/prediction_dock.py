@@ -48,6 +48,7 @@ class PredictionDock(QDockWidget):
         body.setObjectName("predictionBody")
         self.digit_label = QLabel(EMPTY_TEXT, body)
         self.digit_label.setObjectName("predictionLabel")
+        self.digit_label.setTextFormat(Qt.TextFormat.PlainText)  # a class label from a model file is text
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.probability_label = QLabel("", body)
         self.probability_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

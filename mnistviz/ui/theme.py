@@ -47,7 +47,8 @@ class Theme:
 
 DARK = Theme(
     name="dark",
-    window="#202327", base="#16181C", button="#2C3036",
+    # base lighter than window: Fusion draws check boxes in base, framed by a darker window
+    window="#202327", base="#343941", button="#2C3036",
     text="#F2F4F6", dim_text="#BCC4CD", disabled_text="#7D8590",
     highlight="#3D7DD8", highlighted_text="#FFFFFF",
     plot_background="#16181C", plot_text="#F2F4F6", plot_dim_text="#BCC4CD",

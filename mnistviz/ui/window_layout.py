@@ -19,7 +19,7 @@ PRESENTATION_FONT_SCALE = 1.5  # readable from the back of a classroom
 # prediction, Conv1, Conv2, MaxPool in that column, then the Input dock's under the canvas.
 RIGHT_COLUMN_SHARE = 0.6
 PRESENTATION_RIGHT_COLUMN_SHARE = 0.66  # the larger type needs the maps to gain width
-RIGHT_HEIGHT_SHARES = (0.19, 0.27, 0.27, 0.23)
+RIGHT_HEIGHT_SHARES = (0.22, 0.27, 0.27, 0.24)
 INPUT_HEIGHT_SHARE = 0.3
 RESTORE_DELAY_MS = 50  # after the window manager's answer to full screen / normal
 FRAME_SETTLE_MS = (0, 300)  # when to check a new window's frame against the screen
@@ -82,6 +82,20 @@ def share_dock_space(window: QMainWindow, right_docks: list, bottom_docks: list,
     window.resizeDocks(right_docks, [round(height * s) for s in shares], Qt.Orientation.Vertical)
     window.resizeDocks(bottom_docks, [round(height * INPUT_HEIGHT_SHARE)] * len(bottom_docks),
                        Qt.Orientation.Vertical)
+
+
+def keep_dock_shares(window: QMainWindow, old: QSize, right_docks: list) -> None:
+    """After the window was resized from `old`: give the right-hand docks the same share of
+    its width as before. Qt gives all the change to the central widget (the canvas), so a
+    window made small and then large again would leave the maps squeezed beside a huge
+    canvas. (Height is shared by Qt among the stacked docks already.)"""
+    if not old.isValid() or old.width() <= 0 or old.height() <= 0 or window.isFullScreen():
+        return
+    size = window.size()
+    visible_right = [d for d in right_docks if d.isVisible() and not d.isFloating()]
+    if visible_right and size.width() != old.width():
+        share = visible_right[0].width() / old.width()  # still the old width: the canvas took the change
+        window.resizeDocks(visible_right[:1], [round(size.width() * share)], Qt.Orientation.Horizontal)
 
 
 def restore_or_fit(window: QMainWindow, geometry: QByteArray | None, right_docks: list, bottom_docks: list) -> None:

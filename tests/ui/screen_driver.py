@@ -145,23 +145,30 @@ def covering_rects(view, image_item) -> list[QRectF]:
     return rects
 
 
-def differs_from_fresh_paint(screen: np.ndarray, widget) -> int:
+def differs_from_fresh_paint(screen: np.ndarray, widget, skip: list[QRectF] = ()) -> int:
     """How many of `widget`'s pixels on screen differ from painting it afresh now
-    (``grab()`` paints it again from its current state: equal when nothing is stale)."""
+    (``grab()`` paints it again from its current state: equal when nothing is stale).
+    `skip`: global rectangles left out (text drawn at a fractional pixel position is
+    anti-aliased a little differently into the grab's pixmap than on screen)."""
     fresh = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     h, w, stride = fresh.height(), fresh.width(), fresh.bytesPerLine()
     painted = np.frombuffer(fresh.constBits(), np.uint8, h * stride).reshape(h, stride)[:, : w * 3].reshape(h, w, 3)
     origin = widget.mapToGlobal(QPointF(0, 0))
     x, y = int(origin.x()), int(origin.y())
     shown = screen[y:y + h, x:x + w]
-    return int((np.abs(shown.astype(int) - painted[: shown.shape[0], : shown.shape[1]]).max(axis=2) > 12).sum())
+    differs = np.abs(shown.astype(int) - painted[: shown.shape[0], : shown.shape[1]]).max(axis=2) > 12
+    for rect in skip:
+        left, top = max(int(rect.left()) - x, 0), max(int(rect.top()) - y, 0)
+        differs[top:max(int(rect.bottom()) + 1 - y, 0), left:max(int(rect.right()) + 1 - x, 0)] = False
+    return int(differs.sum())
 
 
 def check_maps(app, window) -> dict:
     """Compare each feature-map cell's colour on screen with the image the dock shows, and
     each stage dock (colour bar numbers, filter numbers, overlay) with a fresh paint."""
     screen = screen_pixels(app).astype(int)
-    stale = {dock.stage_name: differs_from_fresh_paint(screen, dock.widget()) for dock in window.stage_docks}
+    stale = {dock.stage_name: differs_from_fresh_paint(screen, dock.widget(), covering_rects(dock.plot, dock.image_item))
+             for dock in window.stage_docks}
     mismatched = checked = 0
     for dock in window.stage_docks:
         item = dock.image_item

@@ -8,15 +8,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QTableWidget, QTextBrowser
 
-from mnistviz.app import build_window
 
 
 @pytest.fixture
-def window(qtbot):
-    win = build_window()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.model_info is not None, timeout=60_000)
+def window(open_window, qtbot):
+    win = open_window()
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win)  # so its shortcuts work
     yield win

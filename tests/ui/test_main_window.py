@@ -15,16 +15,6 @@ from mnistviz.resources import bundled_model
 from mnistviz.ui.settings import Settings
 
 
-@pytest.fixture
-def window(qtbot):
-    win = build_window()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.model_info is not None, timeout=60_000)
-    yield win
-    win.close()
-
-
 def drag(canvas, points):
     def send(kind, point, buttons):
         event = QMouseEvent(kind, QPointF(*point), canvas.mapToGlobal(QPointF(*point)),

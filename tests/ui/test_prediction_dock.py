@@ -120,3 +120,28 @@ def test_near_certain_is_not_shown_as_100_percent_and_the_bars_stay_put(dock):
         assert dock.probability_label.text() == "> 99.9 %"
         # The left column keeps room for the widest text: the bars do not jump sideways.
         assert len(lefts) == 1, lefts
+
+
+def test_a_class_label_with_markup_is_shown_as_text(dock):
+    p = np.full(10, 0.01)
+    p[3] = 0.91
+    classes = tuple(str(c) for c in range(10))
+    classes = classes[:3] + ("<b>x</b>",) + classes[4:]
+    dock.show_result(_result(p, classes))
+    label = dock.digit_label
+    assert label.text() == "<b>x</b>"
+    # As plain text the tags are drawn as characters: far wider than the bold "x" alone.
+    assert label.sizeHint().width() >= label.fontMetrics().horizontalAdvance("<b>x</b>")
+
+
+def test_theme_colours_the_panel_bars_and_labels(dock):
+    from mnistviz.ui import theme
+
+    p = np.full(10, 0.01)
+    p[4] = 0.91
+    dock.show_result(_result(p))
+    dock.set_theme(theme.LIGHT)
+    assert dock.plot_widget.backgroundBrush().color().name() == theme.LIGHT.plot_background.lower()
+    colours = [_colour(b) for b in dock.bar_brushes()]
+    assert colours[4] == theme.LIGHT.winner.upper() and colours[0] == theme.LIGHT.bar.upper()
+    assert theme.LIGHT.winner.lower() in dock.digit_label.styleSheet().lower()

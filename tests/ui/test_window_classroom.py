@@ -7,24 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mnistviz.app import build_window
 
 JARGON = ("TorchScript", "torch", "zip", "Pillow", "RuntimeError", "Traceback", "jit")
-
-
-def open_window(qtbot):
-    win = build_window()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.model_info is not None, timeout=60_000)
-    return win
-
-
-@pytest.fixture
-def window(qtbot):
-    win = open_window(qtbot)
-    yield win
-    win.close()
 
 
 def menu_actions(window, title: str) -> list:
@@ -51,7 +35,7 @@ def test_the_title_names_the_app_once(window):
     assert "what a neural network sees" in title.lower()
 
 
-def test_timings_show_only_when_view_show_timings_is_on(qtbot, window):
+def test_timings_show_only_when_view_show_timings_is_on(open_window, qtbot, window):
     action = window.show_timings_action
     assert action in menu_actions(window, "View")
     assert action.isCheckable() and not action.isChecked()  # off by default: a developer's figure
@@ -62,15 +46,15 @@ def test_timings_show_only_when_view_show_timings_is_on(qtbot, window):
     assert window.timing_label.isVisible() and "inference" in window.timing_label.text()
     window.close()
 
-    second = open_window(qtbot)  # remembered
+    second = open_window()  # remembered
     assert second.show_timings_action.isChecked() and second.timing_label.isVisible()
     second.show_timings_action.trigger()
     assert not second.timing_label.isVisible()
     second.close()
 
 
-def test_reset_layout_brings_back_docks_hidden_in_an_earlier_session(qtbot):
-    first = open_window(qtbot)
+def test_reset_layout_brings_back_docks_hidden_in_an_earlier_session(open_window, qtbot):
+    first = open_window()
     docks = lambda w: [w.input_dock, w.prediction_dock, *w.stage_docks]  # noqa: E731
     size = first.size()
     default = [(w.dockWidgetArea(d), d.width(), d.height()) for w in [first] for d in docks(first)]
@@ -78,7 +62,7 @@ def test_reset_layout_brings_back_docks_hidden_in_an_earlier_session(qtbot):
     first.prediction_dock.setFloating(True)
     first.close()  # saves the layout
 
-    second = open_window(qtbot)
+    second = open_window()
     assert not second.stage_docks[1].isVisible()  # the saved layout came back...
     second.resize(size)
     reset = next(a for a in menu_actions(second, "View") if a.text().replace("&", "") == "Reset layout")
@@ -91,14 +75,14 @@ def test_reset_layout_brings_back_docks_hidden_in_an_earlier_session(qtbot):
     second.close()
 
 
-def test_show_steps_is_remembered(qtbot):
-    first = open_window(qtbot)
+def test_show_steps_is_remembered(open_window, qtbot):
+    first = open_window()
     assert not first.input_dock.showing_steps()
     qtbot.mouseClick(first.input_dock.steps_box, Qt.MouseButton.LeftButton)
     assert first.input_dock.showing_steps()
     first.close()
 
-    second = open_window(qtbot)
+    second = open_window()
     assert second.input_dock.showing_steps()
     second.canvas.show_sample(4)
     wait_for_newest_result(qtbot, second)
@@ -124,12 +108,12 @@ def test_a_failed_analysis_is_reported_without_exception_text(window):
     assert shown and not [word for word in JARGON if word in shown] and "[1, 1" not in shown, shown
 
 
-def test_theme_menu_colours_the_whole_window_and_is_remembered(qtbot):
+def test_theme_menu_colours_the_whole_window_and_is_remembered(open_window, qtbot):
     from PySide6.QtGui import QPalette
 
     from mnistviz.ui import theme
 
-    win = open_window(qtbot)
+    win = open_window()
     light = next(a for a in menu_actions(win, "View") if a.text().replace("&", "") == "Theme").menu()
     next(a for a in light.actions() if a.text() == "Light").trigger()
     palette = QApplication.palette()
@@ -140,7 +124,7 @@ def test_theme_menu_colours_the_whole_window_and_is_remembered(qtbot):
         assert dock.plot.backgroundBrush().color().name() == theme.LIGHT.plot_background.lower()
     assert win.map_viewer.plot.backgroundBrush().color().name() == theme.LIGHT.plot_background.lower()
     win.close()
-    again = open_window(qtbot)
+    again = open_window()
     assert again.theme is theme.LIGHT and again.theme_actions["light"].isChecked()
     again.set_theme("dark")
     assert QApplication.palette().color(QPalette.ColorRole.Window).name() == theme.DARK.window.lower()

@@ -61,3 +61,24 @@ def test_no_saved_geometry_fits_the_window(window):
     win, docks = window
     window_layout.restore_or_fit(win, None, docks, [])
     assert win.screen().availableGeometry().contains(win.geometry())
+
+
+def test_docks_keep_their_share_when_the_window_shrinks_and_grows_again(qtbot):
+    from mnistviz.app import build_window
+
+    win = build_window()
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitUntil(lambda: win.model_info is not None, timeout=60_000)  # no load left running at close
+    try:
+        share = win.prediction_dock.width() / win.width()
+        win.resize(800, 650)
+        qtbot.wait(50)
+        win.resize(1400, 900)
+        qtbot.waitUntil(lambda: win.width() == 1400)
+        qtbot.wait(50)
+        # Not all of the regained room went to the canvas: the maps got theirs back.
+        assert win.prediction_dock.width() / win.width() == pytest.approx(share, abs=0.03)
+    finally:
+        win.close()

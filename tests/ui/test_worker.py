@@ -96,7 +96,8 @@ def test_stop_mid_inference_leaves_no_running_thread(qtbot, service_factory, con
     service.submit(stroke_canvas())
     assert slow.started.wait(10)
     service.stop()
-    assert not service.thread.isRunning()
+    # stop() waits only briefly; the abandoned analysis then ends its thread on its own.
+    qtbot.waitUntil(lambda: not service.thread.isRunning(), timeout=10_000)
 
 
 def test_bad_model_is_refused_and_the_previous_stays(qtbot, service_factory, contract_model_path, tmp_path):
@@ -125,3 +126,17 @@ def test_errors_while_analysing_are_reported_not_raised(qtbot, service_factory, 
     with qtbot.waitSignal(service.worker.failed, timeout=10_000) as blocker:
         service.submit(stroke_canvas())
     assert "boom" in blocker.args[0]
+
+
+def test_a_model_that_changes_shape_on_a_drawing_fails_instead_of_answering(qtbot, service_factory, tmp_path):
+    from model_files import save_scripted
+    from model_files import ReshapesOnInk
+
+    service = service_factory()
+    info = loaded(qtbot, service, save_scripted(ReshapesOnInk(), tmp_path / "reshape.pt"))
+    assert info.stage_shapes[2] == (10, 14, 14)
+    answers = []
+    service.worker.resultReady.connect(lambda rid, result: answers.append(result))
+    with qtbot.waitSignal(service.worker.failed, timeout=10_000) as blocker:
+        service.submit(stroke_canvas())
+    assert "other shapes" in blocker.args[0] and answers == []
