@@ -55,7 +55,7 @@ def check_models(checks: Checks) -> None:
 
 def check_window(checks: Checks, export_folder: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QPointF, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QPointF, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 

@@ -1,17 +1,14 @@
 """The Hardening issue: what a model file or its meta.json says is checked, never trusted,
 and every refusal says what is wrong in plain words. Models and files are made here."""
 
-import json
 import pickle
 import zipfile
 
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
-from model_files import save_scripted
-from model_files import InfOnInk, ReshapesOnInk
+from model_files import InfOnInk, ReshapesOnInk, save_scripted
 from mnistviz.architectures import ReadoutNet
 from mnistviz.model import MAX_NAME_LENGTH, ModelError, load_model
 from mnistviz.pipeline import analyse

@@ -31,18 +31,12 @@ from mnistviz import colormaps
 from mnistviz.mosaic import DEFAULT_SCALE_MODE, Levels, MosaicLayout, StageScale
 from mnistviz.result import Result
 from mnistviz.ui import theme as themes
-from mnistviz.ui.heatmap_view import (  # noqa: F401 (re-exported: other modules import them from here)
-    DIM_TEXT,
+from mnistviz.ui.heatmap_view import (
     HINT,
     HINT_VARIANTS,
-    PLOT_BACKGROUND,
-    TEXT_COLOUR,
     HeatmapView,
     MapLabel,
-    MosaicImageItem,
     Readout,
-    color_map,
-    format_reading,
     label_font,
     reading_texts,
     role_font,

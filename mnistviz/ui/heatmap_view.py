@@ -35,11 +35,6 @@ from mnistviz.export import format_value
 from mnistviz.mosaic import Levels, fit_zoom
 from mnistviz.ui import theme as themes
 
-# The dark theme's plot colours (`set_theme` gives others); the background is also the
-# colour of the gaps between maps.
-PLOT_BACKGROUND = themes.DARK.plot_background
-TEXT_COLOUR = themes.DARK.plot_text
-DIM_TEXT = themes.DARK.plot_dim_text
 HINT = "Hover over a map to read its values · click a map to enlarge it"
 HINT_VARIANTS = (HINT, "Hover a map to read it · click to enlarge", "Hover or click a map")
 

@@ -13,30 +13,13 @@ from mnistviz.app import build_window
 from mnistviz.mosaic import mosaic
 from mnistviz.resources import bundled_model
 from mnistviz.ui.settings import Settings
-
-
-def drag(canvas, points):
-    def send(kind, point, buttons):
-        event = QMouseEvent(kind, QPointF(*point), canvas.mapToGlobal(QPointF(*point)),
-                            Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(canvas, event)
-
-    send(QMouseEvent.Type.MouseButtonPress, points[0], Qt.MouseButton.LeftButton)
-    for point in points[1:]:
-        send(QMouseEvent.Type.MouseMove, point, Qt.MouseButton.LeftButton)
-    send(QMouseEvent.Type.MouseButtonRelease, points[-1], Qt.MouseButton.NoButton)
-
-
-def canvas_points(canvas, fractions):
-    """Points given as fractions of the canvas widget, so the test holds at any widget size."""
-    w, h = canvas.width(), canvas.height()
-    return [(fx * w, fy * h) for fx, fy in fractions]
+from pointer import drag
 
 
 def test_drawing_reaches_every_dock(qtbot, window):
     seven = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.62, 0.4), (0.55, 0.6), (0.5, 0.8)]
     with qtbot.waitSignal(window.resultShown, timeout=30_000, check_params_cb=lambda r: r is not None) as shown:
-        drag(window.canvas, canvas_points(window.canvas, seven))
+        drag(window.canvas, seven)
     qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.request_id
                     == window.service.last_request_id, timeout=30_000)
     result = window.last_result
@@ -66,7 +49,7 @@ def test_live_updates_arrive_while_the_stroke_is_still_drawn(qtbot, window):
         qtbot.wait(20)
     # The button is still down: results must already have been shown.
     assert any(r is not None for r in shown)
-    drag(canvas, [(0.5 * w, 0.9 * h)])
+    drag(canvas, [(0.5, 0.9)])
 
 
 def test_empty_canvas_shows_empty_state_not_the_last_result(qtbot, window):

@@ -7,33 +7,13 @@ import sys
 import threading
 
 import pytest
-import torch
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
-from torch import nn
+from PySide6.QtCore import Qt
 
-from model_files import save_scripted
-from model_files import InfOnInk, RaisesOnInk, ReshapesOnInk
+from model_files import InfOnInk, RaisesOnInk, ReshapesOnInk, save_scripted
+from pointer import drag
 from mnistviz.architectures import ReadoutNet
 from mnistviz.model import load_model
 from mnistviz.ui.prediction_dock import EMPTY_TEXT
-
-
-def drag(canvas, fractions):
-    """A stroke with real mouse events, at fractions of the canvas widget."""
-    w, h = canvas.width(), canvas.height()
-    points = [(fx * w, fy * h) for fx, fy in fractions]
-
-    def send(kind, point, buttons):
-        event = QMouseEvent(kind, QPointF(*point), canvas.mapToGlobal(QPointF(*point)),
-                            Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(canvas, event)
-
-    send(QMouseEvent.Type.MouseButtonPress, points[0], Qt.MouseButton.LeftButton)
-    for point in points[1:]:
-        send(QMouseEvent.Type.MouseMove, point, Qt.MouseButton.LeftButton)
-    send(QMouseEvent.Type.MouseButtonRelease, points[-1], Qt.MouseButton.NoButton)
 
 
 def open_window(qtbot, model_path, service=None, owned_by_qtbot=True):
