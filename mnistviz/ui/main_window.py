@@ -6,6 +6,7 @@ The docks only read Results; this class owns no drawing or inference logic.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from pathlib import Path
@@ -221,6 +222,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_model_loaded(self, info: ModelInfo) -> None:
+        if self.model_info is None:
+            # Torch, Qt and the window are ~200,000 long-lived objects: a full garbage
+            # collection walked them all and froze the window for ~130 ms now and then.
+            gc.freeze()
         self.model_info = info
         for dock, name, shape in zip(self.stage_docks, info.stage_names, info.stage_shapes):
             dock.configure(name, shape)
