@@ -134,12 +134,22 @@ _log = logging.getLogger(__name__)
 
 
 def load_drawing(path: str | Path) -> np.ndarray:
-    """Any image Pillow reads -> grey uint8 with ink high (MNIST polarity).
+    """Any image Pillow reads, photos and scans included -> the digit as a 280 x 280 grey
+    uint8 canvas with ink high (MNIST polarity). See `load_photo` and mnistviz.photo."""
+    return load_photo(path).ink
 
-    Transparent areas count as paper; dark ink on light paper is inverted. Raises
-    `ImageInputError` with a message in the user's words; the library's own words go
-    to the log.
+
+def load_photo(path: str | Path):
+    """An image file -> mnistviz.photo.PhotoSteps: the digit's ink fitted into a canvas,
+    with the intermediate steps (photo grey, paper removed) for display.
+
+    EXIF orientation is applied, large pictures are decoded at reduced size, the paper
+    (light or dark, unevenly lit) is removed and the digit's own components kept.
+    Raises `ImageInputError` with a message in the user's words (also when no digit
+    stands out); the library's own words go to the log.
     """
+    from mnistviz.photo import decode, extract_ink
+
     path = Path(path)
     limit = f"{MAX_PIXELS / 1e6:g} megapixels"
     try:
@@ -152,17 +162,7 @@ def load_drawing(path: str | Path) -> np.ndarray:
                 )
             if width == 0 or height == 0:
                 raise ImageInputError(f"{path.name} is empty: the picture has no pixels.")
-            image.load()
-            if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-                rgba = image.convert("RGBA")
-                alpha = np.asarray(rgba.getchannel("A"), dtype=np.float32) / 255.0
-                grey = np.asarray(rgba.convert("L"), dtype=np.float32)
-                # Transparency becomes paper of the opposite shade to the opaque strokes.
-                opaque = grey[alpha > 0.5]
-                paper = 255.0 if opaque.size == 0 or np.median(opaque) <= 127 else 0.0
-                grey = (grey * alpha + paper * (1 - alpha)).round().astype(np.uint8)
-            else:
-                grey = np.asarray(image.convert("L"), dtype=np.uint8)
+            grey, decoded_size = decode(image)
     except FileNotFoundError:
         raise ImageInputError(f"{path.name} was not found in {path.parent}: "
                               "it may have been moved, renamed or deleted.") from None
@@ -177,13 +177,11 @@ def load_drawing(path: str | Path) -> np.ndarray:
         _log.info("cannot open %s: %s", path, exc)
         raise ImageInputError(f"{path.name} is not an image file mnistviz can open "
                               f"(a picture such as {IMAGE_KINDS}).") from None
-    except OSError as exc:  # e.g. a file cut short while copying
+    except (OSError, ValueError) as exc:  # e.g. a file cut short while copying
         _log.info("cannot read %s: %s", path, exc)
         raise ImageInputError(f"{path.name} could not be read: the file may be damaged or incomplete. "
                               "Try saving the picture again.") from None
-    if is_dark_on_light(grey):
-        grey = 255 - grey
-    return np.ascontiguousarray(grey)
+    return extract_ink(grey, path.name, decoded_size)
 
 
 def fit_into(image: np.ndarray, size: int, margin: float = 0.1) -> np.ndarray:

@@ -11,7 +11,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.stage_docks = [FeatureMapDock(index, self) for index in range(3)]
         self.map_viewer = MapViewer(self.stage_docks, self)  # one enlarged map for every stage
         self._place_docks()
+        self.dock_share = window_layout.RightColumnShare(self, self._right_docks())
         # The plots set their own fonts; the rest follows the application font.
         self.presentation = window_layout.PresentationMode(self, self._right_docks(), [self.input_dock],
                                                            others=(self.panel,))
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
             dock.show()
         self.restoreState(self._default_state)
         window_layout.share_dock_space(self, self._right_docks(), [self.input_dock], self.size())
+        self.dock_share.share = window_layout.RIGHT_COLUMN_SHARE
 
     # --- choices --------------------------------------------------------------------------
     def set_colormap(self, name: str) -> None:
@@ -388,7 +390,13 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._shown_before:
-            window_layout.keep_dock_shares(self, event.oldSize(), self._right_docks())
+            self.dock_share.window_resized()
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.MouseButtonRelease:  # a dragged separator ends here
+            self.dock_share.remember()
+        return handled
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -397,6 +405,7 @@ class MainWindow(QMainWindow):
             # The window manager adds its frame after the first show: then make it fit.
             for delay in window_layout.FRAME_SETTLE_MS:
                 QTimer.singleShot(delay, self, lambda: window_layout.keep_on_screen(self))  # dies with self
+            QTimer.singleShot(max(window_layout.FRAME_SETTLE_MS), self, self.dock_share.remember)
 
     def closeEvent(self, event) -> None:
         if self.export_job is not None:  # no thread outlives the window; the earlier export stays

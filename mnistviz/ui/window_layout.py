@@ -84,18 +84,34 @@ def share_dock_space(window: QMainWindow, right_docks: list, bottom_docks: list,
                        Qt.Orientation.Vertical)
 
 
-def keep_dock_shares(window: QMainWindow, old: QSize, right_docks: list) -> None:
-    """After the window was resized from `old`: give the right-hand docks the same share of
-    its width as before. Qt gives all the change to the central widget (the canvas), so a
-    window made small and then large again would leave the maps squeezed beside a huge
-    canvas. (Height is shared by Qt among the stacked docks already.)"""
-    if not old.isValid() or old.width() <= 0 or old.height() <= 0 or window.isFullScreen():
-        return
-    size = window.size()
-    visible_right = [d for d in right_docks if d.isVisible() and not d.isFloating()]
-    if visible_right and size.width() != old.width():
-        share = visible_right[0].width() / old.width()  # still the old width: the canvas took the change
-        window.resizeDocks(visible_right[:1], [round(size.width() * share)], Qt.Orientation.Horizontal)
+class RightColumnShare(QObject):
+    """The right-hand docks' share of the window's width, kept when the window is resized.
+
+    Qt gives a window's growth to the central widget (the canvas) and takes a shrink from
+    the docks first, so a window made small and then large again left the maps squeezed
+    beside a huge canvas. The share changes only when the user drags a separator
+    (`remember`, on a mouse release in the window) or a layout is restored."""
+
+    def __init__(self, window: QMainWindow, right_docks: list, share: float = RIGHT_COLUMN_SHARE):
+        super().__init__(window)
+        self._window, self._docks, self.share = window, right_docks, share
+
+    def _first_docked(self):
+        return next((d for d in self._docks if d.isVisible() and not d.isFloating()), None)
+
+    def remember(self) -> None:
+        dock = self._first_docked()
+        if dock is not None and self._window.width() > 0 and not self._window.isFullScreen():
+            self.share = dock.width() / self._window.width()
+
+    def window_resized(self) -> None:
+        if not self._window.isFullScreen():
+            QTimer.singleShot(0, self, self._apply)  # after Qt's own layout of the new size
+
+    def _apply(self) -> None:
+        dock = self._first_docked()
+        if dock is not None and not self._window.isFullScreen():
+            self._window.resizeDocks([dock], [round(self._window.width() * self.share)], Qt.Orientation.Horizontal)
 
 
 def restore_or_fit(window: QMainWindow, geometry: QByteArray | None, right_docks: list, bottom_docks: list) -> None:
