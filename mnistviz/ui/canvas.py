@@ -22,6 +22,7 @@ events from them, and mouse events are ignored while a tablet stroke is active.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 from functools import cache
@@ -37,7 +38,6 @@ from PySide6.QtGui import (
     QInputDevice,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPen,
     QPixmap,
@@ -46,17 +46,26 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from mnistviz.drawing import POINTER_REACH, Drawing, DrawnStroke
 from mnistviz.preprocess import ImageInputError, fit_into, ink_box, load_drawing
 from mnistviz.resources import SAMPLES, resource
+from mnistviz.ui.stroke_painter import PAPER, StrokePainter, image_to_array, render_drawing
 
 CANVAS_SIZE = 280  # image pixels, 10 per pixel of the network's 28x28 input
 GRID_CELLS = 28
 BRUSH_MIN, BRUSH_MAX = 4, 40
 DEFAULT_BRUSH = 18  # about 1/10 of a digit's height, like MNIST strokes
-PRESSURE_MIN_FRACTION = 0.25  # the lightest tablet touch draws a quarter of the brush width
 UNDO_LEVELS = 200  # 200 x 78 kB snapshots = 16 MB at most
-INK, PAPER = 255, 0
 FALLBACK_FRAME_MS = 16
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What undo restores: the pixels and the strokes that drew them."""
+
+    image: np.ndarray
+    strokes: tuple[DrawnStroke, ...]
+    recorded: bool  # False when the pixels came from a file or a sample, not from strokes
 
 
 @dataclass
@@ -66,10 +75,10 @@ class _Stroke:
     erase: bool
     from_tablet: bool
     button: Qt.MouseButton
-    before: np.ndarray  # the image before the stroke: what undo restores
-    last_point: QPointF
-    last_mid: QPointF  # strokes are drawn from midpoint to midpoint (quadratic smoothing)
-    last_width: float
+    before: _Snapshot
+    painter: StrokePainter
+    points: list[list[float]]  # [x, y, t_ms, pressure], as recorded in drawing files
+    released: bool = False
 
 
 @cache
@@ -97,8 +106,12 @@ class Canvas(QWidget):
         self._grid_cache: tuple[tuple[float, float, float], QPixmap] | None = None
         self._stroke: _Stroke | None = None
         self._hover: QPointF | None = None  # image coordinates of the pointer, for the brush outline
-        self._undo: deque[np.ndarray] = deque(maxlen=UNDO_LEVELS)
-        self._redo: deque[np.ndarray] = deque(maxlen=UNDO_LEVELS)
+        self._undo: deque[_Snapshot] = deque(maxlen=UNDO_LEVELS)
+        self._redo: deque[_Snapshot] = deque(maxlen=UNDO_LEVELS)
+        # The strokes since the canvas was last blank, as drawing files record them.
+        self._strokes: tuple[DrawnStroke, ...] = ()
+        self._recorded = True
+        self._clock_start: float | None = None  # monotonic seconds at the drawing's first point
         self._sample_turn: dict[int, int] = {}
 
         # Throttle: at most one strokeChanged per frame; a change made while the timer
@@ -168,9 +181,23 @@ class Canvas(QWidget):
 
     def image_array(self) -> np.ndarray:
         """A copy of the image: uint8 (280, 280), ink high."""
-        stride = self._image.bytesPerLine()
-        rows = np.frombuffer(self._image.constBits(), np.uint8, count=stride * CANVAS_SIZE)
-        return rows.reshape(CANVAS_SIZE, stride)[:, :CANVAS_SIZE].copy()
+        return image_to_array(self._image)
+
+    def drawing(self) -> Drawing | None:
+        """The strokes drawn since the canvas was blank; None when the picture came from an
+        image file or a sample (a drawing file holds strokes, not pixels)."""
+        if not self._recorded:
+            return None
+        return Drawing(strokes=self._strokes)
+
+    def set_drawing(self, drawing: Drawing) -> None:
+        """Show a drawing (undoable): its strokes replayed by the canvas's own renderer."""
+        self._finish_stroke()
+        before = self._snapshot()
+        self._strokes, self._recorded = tuple(drawing.strokes), True
+        self._clock_start = None  # new strokes continue after the drawing's last time
+        self._push_undo(before)
+        self._write(render_drawing(drawing))
 
     def set_image_array(self, array: np.ndarray) -> None:
         """Replace the image (undoable). Expects uint8 (280, 280), ink high."""
@@ -181,10 +208,12 @@ class Canvas(QWidget):
                 f"found {array.dtype} {array.shape}"
             )
         self._finish_stroke()
-        before = self.image_array()
-        if np.array_equal(before, array):
+        before = self._snapshot()
+        if np.array_equal(before.image, array):
             return
         self._push_undo(before)
+        # A blank canvas starts a new drawing; any other picture is pixels, not strokes.
+        self._strokes, self._recorded, self._clock_start = (), not array.any(), None
         self._write(array)
 
     def clear(self) -> None:
@@ -218,16 +247,23 @@ class Canvas(QWidget):
     def undo(self) -> None:
         self._finish_stroke()
         if self._undo:
-            self._redo.append(self.image_array())
-            self._write(self._undo.pop())
+            self._redo.append(self._snapshot())
+            self._restore(self._undo.pop())
             self._emit_undo_state()
 
     def redo(self) -> None:
         self._finish_stroke()
         if self._redo:
-            self._undo.append(self.image_array())
-            self._write(self._redo.pop())
+            self._undo.append(self._snapshot())
+            self._restore(self._redo.pop())
             self._emit_undo_state()
+
+    def _snapshot(self) -> _Snapshot:
+        return _Snapshot(self.image_array(), self._strokes, self._recorded)
+
+    def _restore(self, snapshot: _Snapshot) -> None:
+        self._strokes, self._recorded = snapshot.strokes, snapshot.recorded
+        self._write(snapshot.image)
 
     def _write(self, array: np.ndarray) -> None:
         data = np.ascontiguousarray(array, dtype=np.uint8)
@@ -236,7 +272,7 @@ class Canvas(QWidget):
         self.update()
         self._emit_changed_now()
 
-    def _push_undo(self, before: np.ndarray) -> None:
+    def _push_undo(self, before: _Snapshot) -> None:
         self._undo.append(before)
         self._redo.clear()
         self._emit_undo_state()
@@ -271,69 +307,69 @@ class Canvas(QWidget):
 
     # ----- strokes ---------------------------------------------------------------
 
-    def _begin_stroke(self, pos: QPointF, erase: bool, from_tablet: bool, button: Qt.MouseButton, width: float) -> None:
-        self._stroke = _Stroke(erase, from_tablet, button, self.image_array(), pos, pos, width)
+    def _begin_stroke(self, pos: QPointF, erase: bool, from_tablet: bool, button: Qt.MouseButton,
+                      pressure: float) -> None:
+        # The brush size is fixed for the whole stroke, as the drawing file records it.
+        painter = StrokePainter(self._image, erase, self._brush_size)
+        self._stroke = _Stroke(erase, from_tablet, button, self._snapshot(), painter, [])
         self._hover = None
-        self._paint_dot(pos, width)
+        pos = self._record(pos, pressure)
+        self._image_changed(painter.begin(pos, pressure))
 
-    def _continue_stroke(self, pos: QPointF, width: float) -> None:
-        stroke = self._stroke
-        if pos == stroke.last_point:
-            return
-        mid = (stroke.last_point + pos) / 2
-        path = QPainterPath(stroke.last_mid)
-        path.quadTo(stroke.last_point, mid)
-        self._paint_path(path, (stroke.last_width + width) / 2)
-        stroke.last_point, stroke.last_mid, stroke.last_width = pos, mid, width
+    def _continue_stroke(self, pos: QPointF, pressure: float) -> None:
+        pos = self._within_reach(pos)
+        dirty = self._stroke.painter.move(pos, pressure)
+        if dirty is not None:  # an unmoved pointer paints nothing and is not recorded
+            self._record(pos, pressure)
+            self._image_changed(dirty)
 
-    def _end_stroke(self, pos: QPointF) -> None:
-        stroke = self._stroke
-        if pos != stroke.last_mid:
-            path = QPainterPath(stroke.last_mid)
-            path.lineTo(pos)  # the tail from the last midpoint to where the pointer lifted
-            self._paint_path(path, stroke.last_width)
+    def _end_stroke(self, pos: QPointF, pressure: float = 1.0) -> None:
+        self._stroke.released = True
+        pos = self._record(pos, pressure)  # the release point closes every recorded stroke
+        dirty = self._stroke.painter.end(pos)
+        if dirty is not None:
+            self._image_changed(dirty)
         self._finish_stroke()
 
     def _finish_stroke(self) -> None:
         """Close the stroke in progress, if any: record it for undo and report it."""
-        stroke, self._stroke = self._stroke, None
+        stroke = self._stroke
         if stroke is None:
             return
+        if not stroke.released:  # ended by undo, clear, a file...: close it where the pointer is
+            self._end_stroke(stroke.painter.last_point)
+            return
+        self._stroke = None
         if self._change_pending:
             self._emit_changed_now()
-        if not np.array_equal(stroke.before, self.image_array()):
+        if not np.array_equal(stroke.before.image, self.image_array()):
+            tool = "eraser" if stroke.erase else "pen"
+            points = np.array(stroke.points, dtype=np.float64)
+            self._strokes += (DrawnStroke(tool, stroke.painter.base_width, points),)
             self._push_undo(stroke.before)
         self.strokeFinished.emit()
 
-    def _pen(self, width: float) -> QPen:
-        colour = QColor(PAPER, PAPER, PAPER) if self._stroke.erase else QColor(INK, INK, INK)
-        return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    def _record(self, pos: QPointF, pressure: float) -> QPointF:
+        """Note a painted point for the drawing file; returns the point as painted."""
+        pos = self._within_reach(pos)
+        now = time.monotonic()
+        if self._clock_start is None:  # t_ms continues after the strokes already there
+            last_t = self._strokes[-1].points[-1, 2] if self._strokes else 0.0
+            self._clock_start = now - last_t / 1000
+        t_ms = max((now - self._clock_start) * 1000, self._stroke.points[-1][2] if self._stroke.points else 0.0)
+        self._stroke.points.append([pos.x(), pos.y(), t_ms, max(0.0, min(1.0, pressure))])
+        return pos
 
-    def _paint_dot(self, centre: QPointF, width: float) -> None:
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self._pen(width).color())
-        painter.drawEllipse(centre, width / 2, width / 2)
-        painter.end()
-        self._image_changed(QRectF(centre.x() - width / 2, centre.y() - width / 2, width, width))
-
-    def _paint_path(self, path: QPainterPath, width: float) -> None:
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self._pen(width))
-        painter.drawPath(path)
-        painter.end()
-        pad = width / 2
-        self._image_changed(path.controlPointRect().adjusted(-pad, -pad, pad, pad))
+    @staticmethod
+    def _within_reach(pos: QPointF) -> QPointF:
+        """Clamp absurd positions (a pointer dragged far off the canvas) to what files allow."""
+        reach = POINTER_REACH * CANVAS_SIZE
+        low, high = CANVAS_SIZE / 2 - reach, CANVAS_SIZE / 2 + reach
+        return QPointF(min(max(pos.x(), low), high), min(max(pos.y(), low), high))
 
     def _image_changed(self, image_rect: QRectF) -> None:
         self.update(self._to_widget_rect(image_rect))
         self._note_stroke_change()
-
-    def _width_for_pressure(self, pressure: float) -> float:
-        low = self._brush_size * PRESSURE_MIN_FRACTION
-        return low + (self._brush_size - low) * max(0.0, min(1.0, pressure))
 
     # ----- mouse -------------------------------------------------------------------
 
@@ -345,7 +381,7 @@ class Canvas(QWidget):
         if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             return
         erase = self._eraser or button == Qt.MouseButton.RightButton
-        self._begin_stroke(self._to_image(event.position()), erase, False, button, self._brush_size)
+        self._begin_stroke(self._to_image(event.position()), erase, False, button, 1.0)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         event.accept()
@@ -353,7 +389,7 @@ class Canvas(QWidget):
         if stroke is None:
             self._set_hover(self._to_image(event.position()))
         elif not stroke.from_tablet and event.buttons() & stroke.button:
-            self._continue_stroke(self._to_image(event.position()), self._brush_size)
+            self._continue_stroke(self._to_image(event.position()), 1.0)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         event.accept()
@@ -372,19 +408,19 @@ class Canvas(QWidget):
         pos = self._to_image(event.position())
         device = event.pointingDevice()
         senses_pressure = device is None or bool(device.capabilities() & QInputDevice.Capability.Pressure)
-        width = self._width_for_pressure(event.pressure()) if senses_pressure else self._brush_size
+        pressure = event.pressure() if senses_pressure else 1.0
         kind = event.type()
         stroke = self._stroke
         if kind == QTabletEvent.Type.TabletPress and stroke is None:
             erase = self._eraser or event.pointerType() == QPointingDevice.PointerType.Eraser
-            self._begin_stroke(pos, erase, True, event.button(), width)
+            self._begin_stroke(pos, erase, True, event.button(), pressure)
         elif kind == QTabletEvent.Type.TabletMove:
             if stroke is None:
                 self._set_hover(pos)
             elif stroke.from_tablet:
-                self._continue_stroke(pos, width)
+                self._continue_stroke(pos, pressure)
         elif kind == QTabletEvent.Type.TabletRelease and stroke is not None and stroke.from_tablet:
-            self._end_stroke(pos)
+            self._end_stroke(pos, pressure)
 
     # ----- drag and drop -------------------------------------------------------------
 
@@ -396,12 +432,19 @@ class Canvas(QWidget):
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
 
+    # Set by the window to open a dropped file off the GUI thread (a photo takes a second);
+    # None: the file is read here, waited for.
+    open_dropped_file = None
+
     def dropEvent(self, event: QDropEvent) -> None:
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if not files:
             self.loadFailed.emit("Only image files from this computer can be dropped here.")
             return
         event.acceptProposedAction()
+        if self.open_dropped_file is not None:
+            self.open_dropped_file(files[0])
+            return
         try:
             self.load_image_file(files[0])
         except ImageInputError as exc:

@@ -233,10 +233,13 @@ click a map to see it large.</li>
 <p>The <b>Samples</b> menu{sample_keys} puts a real digit from the MNIST test set on the
 canvas; choose the same digit again for another example.</p>
 
-<h3>Open an image</h3>
-<p><b>File ▸ Open image…</b>{_keys(getattr(window, "open_image_action", None))}, or drag a
+<h3>Open an image or a drawing</h3>
+<p><b>File ▸ Open image or drawing…</b>{_keys(getattr(window, "open_image_action", None))}, or drag a
 picture file onto the canvas. A photo or scan of dark writing on light paper works too:
 mnistviz turns it into white on black, like the digits the network learned from.</p>
+<p><b>File ▸ Save drawing…</b>{_keys(getattr(window, "save_drawing_action", None))} keeps what you
+drew as a drawing file (the strokes, not a picture); opening it later draws exactly the same
+digit again.</p>
 
 <h3>Show it to a class</h3>
 <p><b>View ▸ Presentation mode</b>{_keys(getattr(window, "presentation_action", None))} fills

@@ -39,6 +39,7 @@ SCHEMA: dict[str, Setting] = {
     "last_image_folder": Setting(str, ""),
     "last_model_folder": Setting(str, ""),
     "last_export_folder": Setting(str, ""),
+    "last_drawing_folder": Setting(str, ""),
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items()}
 LAYOUT_KEYS = ("window/geometry", "window/state")  # Qt's own blobs: QByteArray or nothing

@@ -66,7 +66,7 @@ def test_how_to_use_opens_with_f1_and_closes_with_esc(qtbot, window):
     dialog = dialogs[0]
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     page = dialog.findChild(QTextBrowser).toPlainText()
-    for words in ("Draw", "Open image", "Samples", "F11", "Export"):
+    for words in ("Draw", "Open image or drawing", "Save drawing", "Samples", "F11", "Export"):
         assert words in page
     QTest.keyClick(dialog.findChild(QTextBrowser), Qt.Key.Key_Escape)
     assert not dialog.isVisible()
