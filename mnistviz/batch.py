@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +70,41 @@ def read_canvas(path: Path) -> np.ndarray:
     return load_drawing(path)
 
 
+def read_canvas_or_fail(path: Path) -> np.ndarray:
+    from mnistviz.drawing import DrawingFileError
+    from mnistviz.preprocess import ImageInputError
+
+    try:
+        return read_canvas(path)
+    except (ImageInputError, DrawingFileError) as exc:
+        raise PredictionFailed(str(exc)) from None
+
+
+def read_ahead(inputs: list["Input"]):
+    """Each input's canvas (or the PredictionFailed saying why not), in order. Files are read
+    on a few threads while the model works on the earlier ones: decoding a photo and finding
+    its ink is most of a batch's time, and numpy and Pillow release the GIL for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def read(item: Input):
+        if item.problem:
+            return PredictionFailed(item.problem)
+        try:
+            return read_canvas_or_fail(item.path)
+        except PredictionFailed as exc:
+            return exc
+
+    threads = max(1, min(READ_THREADS, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending = deque()  # a few files ahead, not all: a folder of 100,000 photos must not fill memory
+        for item in inputs:
+            pending.append(pool.submit(read, item))
+            if len(pending) > 2 * threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def predict_payload(result, latency_ms: float) -> dict:
     """The reference service's /predict response: featuremap<stage><filter> as nested lists."""
     payload = {
@@ -88,6 +125,9 @@ class PredictionFailed(Exception):
     """One input could not be classified; the message is for the user."""
 
 
+READ_THREADS = 4
+
+
 class Predictor:
     """The loaded model and the run's options; classifies one input at a time."""
 
@@ -105,17 +145,13 @@ class Predictor:
         raise PredictionFailed(f"--explain-class {wanted}: the model “{self.model.name}” has no such class "
                                f"(its classes are {', '.join(classes)})")
 
-    def analyse(self, path: Path):
-        """(Result, latency_ms) or raises PredictionFailed."""
-        from mnistviz.drawing import DrawingFileError
+    def analyse(self, path: Path, canvas: np.ndarray | None = None):
+        """(Result, latency_ms) or raises PredictionFailed. `canvas`: the file, already read."""
         from mnistviz.model import ModelError
         from mnistviz.pipeline import analyse
-        from mnistviz.preprocess import ImageInputError
 
-        try:
-            canvas = read_canvas(path)
-        except (ImageInputError, DrawingFileError) as exc:
-            raise PredictionFailed(str(exc)) from None
+        if canvas is None:
+            canvas = read_canvas_or_fail(path)
         started = time.perf_counter()
         try:
             result = analyse(canvas, self.model, centre=not self.args.no_centre)
@@ -176,11 +212,11 @@ def run_predict(args: argparse.Namespace) -> int:
         return _predict_one(predictor, inputs[0], started)
     failed = 0
     export_names: set[str] = set()
-    for item in inputs:
+    for item, canvas in zip(inputs, read_ahead(inputs)):
         try:
-            if item.problem:
-                raise PredictionFailed(item.problem)
-            result, latency_ms = predictor.analyse(item.path)
+            if isinstance(canvas, PredictionFailed):
+                raise canvas
+            result, latency_ms = predictor.analyse(item.path, canvas)
             line = predictor.payload(result, latency_ms, item.path) if args.json else None
             if args.export:
                 predictor.export(result, Path(args.export) / _unique(item.path.stem, export_names))

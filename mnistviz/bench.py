@@ -297,7 +297,8 @@ def _isolated_settings(folder: str) -> None:
 
 
 def measure_render(app, window, probe, results, repeat: int) -> list[float]:
-    docks = [window.input_dock, window.prediction_dock, *window.stage_docks]
+    # The explanation docks render only while on screen (tabs behind others cost nothing).
+    docks = [window.input_dock, window.prediction_dock, *window.stage_docks, *window.explain.docks]
     flushed = []
     probe.on_flush = flushed.append
     samples = []
@@ -313,6 +314,36 @@ def measure_render(app, window, probe, results, repeat: int) -> list[float]:
             samples.append((flushed[-1] - started) * 1000)
     probe.on_flush = None
     return samples
+
+
+def measure_explain_render(app, window, results, repeat: int) -> dict:
+    """Per explanation dock, ms to render one Result while it is on screen (its tab chosen;
+    the arithmetic for a Conv2 cell, the costliest) and while it is hidden (a tab behind)."""
+    explain = window.explain
+    window.view_state.hovered = (1, 0, 14, 14)
+    hidden = []
+    for i in range(WARMUP + repeat):
+        started = time.perf_counter()
+        for dock in explain.docks:
+            if not dock.is_on_screen():
+                dock.show_result(results[i % len(results)])
+        if i >= WARMUP:
+            hidden.append((time.perf_counter() - started) * 1000)
+    figures = {"all_hidden": summary(hidden)}
+    for dock in explain.docks:
+        dock.raise_()
+        _wait(app, dock.is_on_screen, 10, f"the {dock.objectName()} tab")
+        samples = []
+        for i in range(WARMUP + repeat):
+            dock.result = results[i % len(results)]
+            started = time.perf_counter()
+            dock.refresh()  # renders: the dock is on screen
+            if i >= WARMUP:
+                samples.append((time.perf_counter() - started) * 1000)
+        figures[dock.objectName()] = summary(samples)
+    for dock in (window.stage_docks[-1], window.prediction_dock):  # the tabs in front as they were
+        dock.raise_()
+    return figures
 
 
 def measure_strokes(app, window, probe, moves: int, interval_ms: float = POINTER_INTERVAL_MS):
@@ -574,6 +605,8 @@ def collect(model_path=None, repeat: int = 500, updates: int = 2000, progress=No
             probe = _Probe(window, _watched_widgets(window))
             say("render")
             render = measure_render(app, window, probe, results, repeat)
+            say("explanation docks")
+            explain_render = measure_explain_render(app, window, results, min(repeat, 200))
             say("stroke to screen")
             latency, after_throttle, wait, throttle_ms = measure_strokes(app, window, probe, repeat)
             say("memory")
@@ -590,6 +623,7 @@ def collect(model_path=None, repeat: int = 500, updates: int = 2000, progress=No
         "preprocess_ms": summary(preprocess),
         "inference_ms": summary(inference),
         "render_ms": summary(render),
+        "explain_render_ms": explain_render,
         "stroke_to_screen_ms": summary(latency),
         "stroke_to_screen_after_throttle_ms": summary(after_throttle),
         "throttle_wait_ms": summary(wait),
@@ -635,6 +669,10 @@ def format_table(report: dict) -> str:
     lines.append(f"{'rss_growth_mb':<38}{report['rss_growth_mb']:>10.2f}"
                  f"{'':>17}   <= 10  {'met' if growth_met else 'NOT met'}"
                  f"  (update {report['rss_baseline_update']} to {report['settings']['updates']})")
+    explain = report["explain_render_ms"]
+    lines.append("explanation docks, ms per result (p50 / p95): " + ", ".join(
+        f"{name.replace('Dock', '').replace('all_hidden', 'all four hidden')} {v['p50']:.3f} / {v['p95']:.3f}"
+        for name, v in explain.items()) + " (on screen, one at a time)")
     settings = report["settings"]
     lines.append("")
     lines.append(f"pointer events every {settings['pointer_interval_ms']:g} ms; the canvas submitted a drawing "

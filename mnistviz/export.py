@@ -4,14 +4,19 @@
 
 * ``featuremaps.png``: a contact sheet (white background, prints and projects well):
   the prediction, the 28x28 input, the probabilities as bars with the predicted class
-  highlighted, and each stage as a labelled grid of its maps (filter numbers 1..C)
-  with its own colour bar and min/max numbers;
+  highlighted, the evidence for the predicted class (a diverging map over the last
+  stage with its sum written out: bias + evidence = logit), and each stage as a labelled
+  grid of its maps (filter numbers 1..C) with its own colour bar and min/max numbers;
+* ``filters.png``: the kernels recovered from the model file (conv1's, and conv2's as a
+  grid: row = its map, column = the conv1 map it reads), one shared diverging scale;
+  only when the model's convolutions were recovered (`Result.network`);
 * one PNG per map, ``conv1_01.png`` ... ``conv2_10.png`` ... ``pool_10.png`` (prefix by
   stage position, see `STAGE_PREFIXES`), upscaled by an integer factor to at least
   `MAP_PNG_MIN_SIZE` px with nearest neighbour, in the same colour map and levels as
   the sheet;
 * ``result.json``: prediction, class label, probabilities, model name, timings, stage
-  names and shapes, colour map, scale mode, app version.
+  names and shapes, colour map, scale mode, app version, and ``evidence`` (the
+  predicted class's, as `explain.evidence_payload`; null when there is none).
 
 An export either fully replaces the earlier one in `folder` or leaves it untouched:
 everything is written into a hidden staging folder inside `folder`; then the earlier
@@ -40,11 +45,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from mnistviz import __version__, colormaps
+from mnistviz.explain import Evidence, evidence_payload
 from mnistviz.formatting import WIDEST_PROBABILITY_TEXTS, format_probability
 from mnistviz.mosaic import DEFAULT_SCALE_MODE, SCALE_MODES, Levels, StageScale, grid_shape
 from mnistviz.result import Result
 
 SHEET_NAME = "featuremaps.png"
+FILTERS_NAME = "filters.png"
 JSON_NAME = "result.json"
 STAGE_PREFIXES = ("conv1", "conv2", "pool")  # by stage position; more stages: stage4, stage5, ...
 MAP_PNG_MIN_SIZE = 224  # per-map PNGs: the longer side is at least this many pixels
@@ -211,7 +218,8 @@ def _write_all(result: Result, staging: Path, colormap: str, scale_mode: str,
     maps = sum(values.shape[0] for _, values, _ in stages)
     # Steps: each tile of the sheet, the sheet file, each map file, result.json. A step per
     # tile too, so that progress moves (and a cancel is heard) while a big sheet is drawn.
-    total, done = 2 * maps + 2, 0
+    filters = render_filters(result.network, result.model_name)
+    total, done = 2 * maps + 2 + (filters is not None), 0
     tell = progress or (lambda done, total: None)
 
     def step() -> None:
@@ -223,6 +231,10 @@ def _write_all(result: Result, staging: Path, colormap: str, scale_mode: str,
     names = [SHEET_NAME]
     _Sheet(result, stages, colormap, scale_mode, tick=step).render().save(staging / SHEET_NAME, optimize=True)
     step()
+    if filters is not None:
+        filters.save(staging / FILTERS_NAME, optimize=True)
+        names.append(FILTERS_NAME)
+        step()
     for position, (_, values, lv) in enumerate(stages):
         factor = upscale_factor(*values.shape[1:])
         for index in range(values.shape[0]):
@@ -270,12 +282,18 @@ def result_summary(result: Result, stages, colormap: str, scale_mode: str, files
             }
             for position, ((name, _, lv), maps) in enumerate(zip(stages, result.stages.values()))
         ],
+        "evidence": evidence_payload(result.evidence, result.prediction) if result.evidence is not None else None,
         "files": files,
     }
 
 
 # ---------------------------------------------------------------------------------------
 # Contact sheet
+
+def drawable(text: str) -> str:
+    """The bundled font has no minus sign or arrow: their ASCII stand-ins."""
+    return text.replace("\u2212", "-").replace("\u2192", "->")
+
 
 @lru_cache(maxsize=None)
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -315,6 +333,8 @@ class _Sheet:
     title_height = 104
     stage_header = 62
     stage_after = 30
+    evidence_size = 168  # px of the evidence map's longer side
+    evidence_height = 36 + 24 + evidence_size + 44 + 3 * 24 + 24
 
     def __init__(self, result: Result, stages, colormap: str, scale_mode: str, tick=None):
         self.result = result
@@ -338,7 +358,8 @@ class _Sheet:
         self.height = max(self.title_height + stages_h, self.title_height + self._left_height()) + self.margin
 
     def _left_height(self) -> int:
-        return 40 + 28 * INPUT_SCALE + 36 + 40 + 32 * len(self.result.probabilities) + 30 + 4 * 24
+        evidence = self.evidence_height if self.result.evidence is not None else 0
+        return 40 + 28 * INPUT_SCALE + 36 + 40 + 32 * len(self.result.probabilities) + 30 + evidence + 4 * 24
 
     def render(self) -> Image.Image:
         image = Image.new("RGB", (self.width, self.height), BACKGROUND)
@@ -351,6 +372,7 @@ class _Sheet:
         return image
 
     def _text(self, draw, xy, text, size, fill=INK, anchor="la", bold=False):
+        text = drawable(text)
         # The bundled font has no bold face: bold is the text drawn twice, 1 px apart.
         draw.text(xy, text, font=font(size), fill=fill, anchor=anchor)
         if bold:
@@ -402,10 +424,53 @@ class _Sheet:
                        WINNER_COLOUR if winner else MUTED, "rm", bold=winner)
             y += 32
         y += 30
+        if r.evidence is not None:
+            y = self._evidence(image, draw, x, y, r.evidence)
         for line in (f"Colour map: {self.colormap}", f"Scale: {SCALE_MODES[self.scale_mode].lower()}",
                      "Map files: conv1_01.png …", f"… {map_filename(len(self.stages) - 1, self.stages[-1][1].shape[0] - 1)}"):
             self._text(draw, (x, y), line, 16, MUTED, "lt")
             y += 24
+
+    def _evidence(self, image, draw, x, y, evidence: Evidence) -> int:
+        """Why the predicted class: its evidence map (blue against, red for, white 0) and the
+        sum written out as a column of figures."""
+        r = self.result
+        k = r.prediction
+        label = r.classes[k]
+        title = f"Why {label}?" + ("" if evidence.exact else " (approximate)")
+        self._text(draw, (x, y), title, 22, INK, "lt", bold=True)
+        self._text(draw, (x, y + 30), evidence.method, 14, MUTED, "lt")
+        y += 36 + 24
+        values = evidence.maps[k]
+        factor = max(1, self.evidence_size // max(values.shape))
+        limit = colormaps.signed_limit(values)
+        rgb = np.repeat(np.repeat(colormaps.apply_signed(values, limit), factor, 0), factor, 1)
+        tile = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+        image.paste(tile, (x, y))
+        draw.rectangle([x - 1, y - 1, x + tile.width, y + tile.height], outline=MUTED, width=1)
+        y += tile.height + 8
+        bar = colormaps.apply_signed(np.linspace(-limit, limit, tile.width)[None].repeat(10, 0), limit)
+        image.paste(Image.fromarray(np.ascontiguousarray(bar), "RGB"), (x, y))
+        self._text(draw, (x, y + 14), signed_text(-limit), 14, MUTED, "lt")
+        self._text(draw, (x + tile.width // 2, y + 14), "0", 14, MUTED, "mt")
+        self._text(draw, (x + tile.width, y + 14), signed_text(limit, plus=True), 14, MUTED, "rt")
+        self._text(draw, (x + tile.width + 10, y + 5), "red: for", 14, MUTED, "lm")
+        self._text(draw, (x + tile.width + 10, y + 23), "blue: against", 14, MUTED, "lm")
+        y += 44
+        right = x + self.left_width
+        if evidence.exact:
+            lines = [("bias", signed_text(evidence.bias[k]), False),
+                     ("+ evidence (sum)", signed_text(evidence.total(k)), False),
+                     (f"= logit {label}", signed_text(evidence.logits[k]), True)]
+        else:
+            lines = [("logit drops (sum)", signed_text(evidence.total(k)), False),
+                     (f"logit {label}", signed_text(evidence.logits[k]), True),
+                     ("drops do not add up to it", "", False)]
+        for text, number, bold in lines:
+            self._text(draw, (x, y), text, 17, INK, "lt", bold=bold)
+            self._text(draw, (right, y), number, 17, INK, "rt", bold=bold)
+            y += 24
+        return y + 24
 
     def _stage(self, image, draw, y, name, values, lv, geometry) -> int:
         factor, rows, cols, cell_w, cell_h, grid_w, grid_h = geometry
@@ -446,6 +511,118 @@ class _Sheet:
             self._text(draw, (tx + 2, ty), text, 16, INK, "lm")
 
 
+def signed_text(value: float, plus: bool = False) -> str:
+    """2 decimals with a real minus sign ("−0.41"); "+" only when asked."""
+    value = float(value)
+    if not math.isfinite(value):
+        return "–"
+    text = f"{abs(value):.2f}"
+    if value < 0 and text != "0.00":
+        return "−" + text
+    return ("+" if plus and text != "0.00" else "") + text
+
+
+def evidence_sentence(evidence: Evidence, class_index: int, label: str) -> str:
+    """"logit 7 = bias −0.41 + evidence 9.87 = 9.46" (exact), or the approximate equivalent."""
+    k = class_index
+    if evidence.exact:
+        total = evidence.total(k)
+        joint = "+" if total >= 0 else "−"
+        return (f"logit {label} = bias {signed_text(evidence.bias[k])} {joint} evidence "
+                f"{signed_text(abs(total))} = {signed_text(evidence.logits[k])}")
+    return (f"logit {label} = {signed_text(evidence.logits[k])}; blanking patches lowers it by "
+            f"{signed_text(evidence.total(k))} in all ({evidence.method})")
+
+
+# ---------------------------------------------------------------------------------------
+# Filters sheet
+
+def render_filters(network, model_name: str = "") -> Image.Image | None:
+    """conv1's kernels (one row) and conv2's (a grid: row = its map, column = the map it
+    reads), on one diverging scale centred on 0; None when neither was recovered."""
+    if network is None or (network.conv1 is None and network.conv2 is None):
+        return None
+    return _FiltersSheet(network, model_name).render()
+
+
+class _FiltersSheet:
+    margin = 36
+    weight_px = 20  # one kernel weight, as a square
+    gap = 10
+    number_height = 20
+    header = 64
+    bar_width = 22
+
+    def __init__(self, network, model_name: str):
+        self.model_name = model_name
+        self.sections = []
+        if network.conv1 is not None:
+            w = network.conv1.weight
+            self.sections.append((f"Conv1 kernels: {w.shape[0]} filters, {w.shape[2]}x{w.shape[3]}",
+                                  "one kernel per Conv1 map; it slides over the normalised input",
+                                  w.reshape(1, -1, *w.shape[2:]) if w.shape[1] == 1 else w))
+        if network.conv2 is not None:
+            w = network.conv2.weight
+            self.sections.append((f"Conv2 kernels: {w.shape[0]} x {w.shape[1]}, {w.shape[2]}x{w.shape[3]}",
+                                  "row: the Conv2 map it makes · column: the Conv1 map it reads", w))
+        self.limit = colormaps.signed_limit(*(kernels for _, _, kernels in self.sections))
+        kh, kw = self.sections[0][2].shape[2:]
+        self.tile = (kh * self.weight_px, kw * self.weight_px)
+        cols = max(k.shape[1] for _, _, k in self.sections)
+        self.grid_w = 30 + cols * (self.tile[1] + self.gap)
+        self.width = self.margin * 2 + self.grid_w + 18 + self.bar_width + 80
+        self.height = self.margin + 60 + sum(self._section_height(k) for _, _, k in self.sections) + self.margin
+
+    def _section_height(self, kernels: np.ndarray) -> int:
+        return self.header + self.number_height + kernels.shape[0] * (self.tile[0] + self.gap) + 20
+
+    def render(self) -> Image.Image:
+        image = Image.new("RGB", (self.width, self.height), BACKGROUND)
+        draw = ImageDraw.Draw(image)
+        m = self.margin
+        draw.text((m, m), "Filters (kernel weights)", font=font(28), fill=INK, anchor="lt")
+        draw.text((self.width - m, m + 4), f"model: {self.model_name or 'unnamed'} · mnistviz {__version__}",
+                  font=font(16), fill=MUTED, anchor="rt")
+        y = m + 60
+        for title, caption, kernels in self.sections:
+            y = self._section(image, draw, y, title, caption, kernels)
+        self._colour_bar(image, draw, m + self.grid_w + 18, m + 60 + self.header, 240)
+        return image
+
+    def _section(self, image, draw, y, title, caption, kernels) -> int:
+        x0 = self.margin + 30
+        draw.text((self.margin, y), title, font=font(22), fill=INK, anchor="lt")
+        draw.text((self.margin, y + 30), caption, font=font(15), fill=MUTED, anchor="lt")
+        y += self.header
+        th, tw = self.tile
+        rows, cols = kernels.shape[:2]
+        for c in range(cols):
+            draw.text((x0 + c * (tw + self.gap) + tw // 2, y + self.number_height - 4), str(c + 1),
+                      font=font(14), fill=MUTED, anchor="ms")
+        y += self.number_height
+        for r in range(rows):
+            ty = y + r * (th + self.gap)
+            if rows > 1:
+                draw.text((x0 - 8, ty + th // 2), str(r + 1), font=font(14), fill=MUTED, anchor="rm")
+            for c in range(cols):
+                rgb = colormaps.apply_signed(kernels[r, c], self.limit)
+                rgb = np.repeat(np.repeat(rgb, self.weight_px, 0), self.weight_px, 1)
+                tx = x0 + c * (tw + self.gap)
+                image.paste(Image.fromarray(np.ascontiguousarray(rgb), "RGB"), (tx, ty))
+                # a thin frame: near-zero kernels are near-white, like the page
+                draw.rectangle([tx - 1, ty - 1, tx + tw, ty + th], outline=RULE, width=1)
+        return y + rows * (th + self.gap) + 20
+
+    def _colour_bar(self, image, draw, x, y, height):
+        column = colormaps.apply_signed(np.linspace(self.limit, -self.limit, height), self.limit)
+        bar = np.repeat(column[:, None, :], self.bar_width, axis=1)
+        image.paste(Image.fromarray(np.ascontiguousarray(bar), "RGB"), (x, y))
+        draw.rectangle([x - 1, y - 1, x + self.bar_width, y + height], outline=MUTED, width=1)
+        for ty, text in ((y, signed_text(self.limit, plus=True)), (y + height // 2, "0"),
+                         (y + height - 1, signed_text(-self.limit))):
+            draw.text((x + self.bar_width + 8, ty), drawable(text), font=font(16), fill=INK, anchor="lm")
+
+
 def render_sheet(result: Result, stages=None, colormap: str = colormaps.DEFAULT,
                  scale_mode: str = DEFAULT_SCALE_MODE) -> Image.Image:
     """The contact sheet as a Pillow image (`stages` from `stage_levels`)."""
@@ -456,5 +633,5 @@ def render_sheet(result: Result, stages=None, colormap: str = colormaps.DEFAULT,
 
 __all__ = [
     "ExportError", "ExportCancelled", "export_result", "previous_export", "render_sheet", "render_map", "stage_levels", "stage_prefix",
-    "map_filename", "upscale_factor", "SHEET_NAME", "JSON_NAME",
+    "map_filename", "upscale_factor", "SHEET_NAME", "JSON_NAME", "FILTERS_NAME", "render_filters", "evidence_sentence",
 ]

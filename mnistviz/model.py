@@ -6,123 +6,31 @@ each stage ``(N,C,H,W)``; optional extra file ``meta.json`` in the archive.
 
 from __future__ import annotations
 
-import json
-import math
-import re
 import time
 import warnings
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
+# The description and its defaults live in model_meta (no torch); re-exported here so
+# existing imports (`from mnistviz.model import ModelMeta, MNIST_MEAN`) keep working.
+from mnistviz.model_meta import (  # noqa: F401
+    DEFAULT_CLASSES,
+    DEFAULT_STAGE_NAMES,
+    MAX_NAME_LENGTH,
+    MNIST_MEAN,
+    MNIST_STD,
+    ModelError,
+    ModelMeta,
+    plain_name,
+)
+from mnistviz.network import Network
+from mnistviz.network_probe import probe_network
 from mnistviz.result import Result
 
-MNIST_MEAN = 0.1307
-MNIST_STD = 0.3081
-DEFAULT_STAGE_NAMES = ("Conv1 + ReLU", "Conv2 + ReLU", "MaxPool")
 CONTRACT = "forward(x[N,1,28,28]) -> (logits[N,K], stage1[N,C,H,W], stage2[N,C,H,W], stage3[N,C,H,W])"
-
-
-class ModelError(Exception):
-    """The file is missing, not TorchScript, or does not follow the model contract."""
-
-
-@dataclass(frozen=True)
-class ModelMeta:
-    name: str
-    mean: float = MNIST_MEAN
-    std: float = MNIST_STD
-    stage_names: tuple[str, ...] = DEFAULT_STAGE_NAMES
-    classes: tuple[str, ...] = tuple(str(c) for c in range(10))
-    temperature: float = 1.0
-    test_accuracy: float | None = None
-    trained_on: str | None = None
-    architecture: str | None = None
-    extra: dict = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, text: str | None, fallback_name: str) -> "ModelMeta":
-        """Metadata is data from whoever made the file: every field is checked, names are plain text."""
-        if not text:
-            return cls(name=plain_name(fallback_name) or "model")
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ModelError(f"the model's description (meta.json) is not valid JSON ({exc})") from exc
-        if not isinstance(raw, dict):
-            raise ModelError(f"the model's description (meta.json) should be a JSON object, "
-                             f"found {type(raw).__name__}")
-        known = {"name", "mean", "std", "stage_names", "classes", "temperature", "test_accuracy",
-                 "trained_on", "architecture"}
-        name = _text_field(raw, "name") or plain_name(fallback_name) or "model"
-        stage_names = _names_field(raw, "stage_names", DEFAULT_STAGE_NAMES)
-        if len(stage_names) != 3:
-            raise ModelError(f"meta.json field \"stage_names\" names {len(stage_names)} stages, expected 3")
-        return cls(
-            name=name,
-            mean=_number_field(raw, "mean", MNIST_MEAN),
-            std=_number_field(raw, "std", MNIST_STD, positive=True),
-            stage_names=stage_names,
-            classes=_names_field(raw, "classes", tuple(str(c) for c in range(10))),
-            temperature=_number_field(raw, "temperature", 1.0, positive=True),
-            test_accuracy=_number_field(raw, "test_accuracy", None),
-            trained_on=_text_field(raw, "trained_on"),
-            architecture=_text_field(raw, "architecture"),
-            extra={k: v for k, v in raw.items() if k not in known},
-        )
-
-
-MAX_NAME_LENGTH = 80
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def plain_name(text: str) -> str:
-    """One line of plain text: control and direction-override characters removed, length limited."""
-    cleaned = " ".join(_CONTROL.sub(" ", text).split())
-    return cleaned if len(cleaned) <= MAX_NAME_LENGTH else cleaned[: MAX_NAME_LENGTH - 1] + "…"
-
-
-def _text_field(raw: dict, key: str) -> str | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ModelError(f"meta.json field \"{key}\" should be text, found {type(value).__name__}")
-    return plain_name(value) or None
-
-
-def _number_field(raw: dict, key: str, default: float | None, positive: bool = False) -> float | None:
-    value = raw.get(key, default)
-    if value is None:
-        return None
-    # bool is an int in Python; true/false is not a number a model maker meant.
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ModelError(f"meta.json field \"{key}\" should be a number, found {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ModelError(f"meta.json field \"{key}\" should be a finite number, found {value}")
-    if positive and value <= 0:
-        raise ModelError(f"meta.json field \"{key}\" should be greater than 0, found {value:g}")
-    return value
-
-
-def _names_field(raw: dict, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = raw.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        raise ModelError(f"meta.json field \"{key}\" should be a list of names")
-    names = tuple(plain_name(str(v)) for v in value)
-    if any(not n for n in names):
-        raise ModelError(f"meta.json field \"{key}\" has an empty name")
-    # Stages and classes are keyed by name: two with one name would merge into one.
-    if len(set(names)) != len(names):
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        raise ModelError(f"meta.json field \"{key}\" repeats the name {', '.join(repeated)}: each must be unique")
-    return names
 
 
 def configure_threads(threads: int = 1) -> None:
@@ -140,11 +48,12 @@ class LoadedModel:
     """A validated TorchScript module with its metadata; `run` turns a 28x28 image into a Result."""
 
     def __init__(self, module: torch.jit.ScriptModule, meta: ModelMeta, path: Path,
-                 stage_shapes: tuple[tuple[int, int, int], ...]):
+                 stage_shapes: tuple[tuple[int, int, int], ...], network: Network | None = None):
         self.module = module
         self.meta = meta
         self.path = path
         self.stage_shapes = stage_shapes  # (C, H, W) per stage, from the validation run
+        self.network = network  # what network_probe recovered and verified; one object for every Result
 
     @property
     def name(self) -> str:
@@ -161,6 +70,15 @@ class LoadedModel:
         logits, *stages = outputs
         # .numpy() shares memory with tensors that die here; copy so results own their data.
         return logits[0].numpy().copy(), [s[0].numpy().copy() for s in stages]
+
+    def logits_batch(self, images_28: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) images in [0, 1] -> (N, classes) logits, in one forward (occlusion)."""
+        x = (images_28.astype(np.float32, copy=False) - self.meta.mean) / self.meta.std
+        with torch.inference_mode():
+            outputs = self.module(torch.from_numpy(np.ascontiguousarray(x))[:, None])
+        if not isinstance(outputs, (tuple, list)) or not outputs or not isinstance(outputs[0], torch.Tensor):
+            raise ModelError(f"The model “{self.name}” gave {_describe(outputs)}; expected {CONTRACT}")
+        return outputs[0].numpy().copy()
 
     def run(self, input_28: np.ndarray, timings: dict[str, float] | None = None, request_id: int = 0) -> Result:
         started = time.perf_counter()
@@ -180,6 +98,7 @@ class LoadedModel:
             model_name=self.meta.name,
             classes=self.meta.classes,
             request_id=request_id,
+            network=self.network,
         )
 
 
@@ -249,7 +168,7 @@ def load_model(path: str | Path) -> LoadedModel:
     module.eval()
     meta = ModelMeta.from_json(meta_text, fallback_name=path.stem)
     stage_shapes = _validate(module, meta, path.name)
-    return LoadedModel(module, meta, path, stage_shapes)
+    return LoadedModel(module, meta, path, stage_shapes, probe_network(module, meta, stage_shapes))
 
 
 def check_outputs(logits: np.ndarray, stages: list[np.ndarray], n_classes: int,

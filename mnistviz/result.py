@@ -6,10 +6,16 @@ No torch and no Qt here, so views can import it without paying for either.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mnistviz.model_meta import DEFAULT_CLASSES
 from mnistviz.preprocess import Steps
+
+if TYPE_CHECKING:  # numpy-only modules, but not needed to make a Result
+    from mnistviz.explain import Evidence
+    from mnistviz.network import Network
 
 
 @dataclass(frozen=True)
@@ -20,9 +26,11 @@ class Result:
     input_28: np.ndarray  # (28, 28) float32 in [0, 1]: the image the network sees, before normalising
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per step
     model_name: str = ""
-    classes: tuple[str, ...] = tuple(str(c) for c in range(10))
+    classes: tuple[str, ...] = DEFAULT_CLASSES
     request_id: int = 0  # which canvas state this answers (newest request wins)
     steps: Steps | None = None  # the preprocessing steps, for the Input dock
+    evidence: Evidence | None = None  # why this class: per position of the last stage (explain.py)
+    network: Network | None = None  # what was recovered from the model file: one object per model
 
     @property
     def prediction(self) -> int:

@@ -64,3 +64,49 @@ class RaisesOnInk(nn.Module):
         if bool(x.abs().sum() > 0.0):
             raise RuntimeError("this model only works on blank paper")
         return self.net(x)
+
+
+# Models for the explanation (network_probe, explain): what can be recovered by shape.
+
+class RenamedGapNet(nn.Module):
+    """The GAP design with other names, declared head first: found by shape, not by name."""
+
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Linear(10, 10)
+        self.edges = nn.Conv2d(1, 10, kernel_size=3, padding=1)
+        self.mixer = nn.Conv2d(10, 10, kernel_size=3, padding=1)
+        self.shrink = nn.MaxPool2d(2)
+
+    def forward(self, x: torch.Tensor):
+        a = torch.relu(self.edges(x))
+        b = torch.relu(self.mixer(a))
+        c = self.shrink(b)
+        return self.classifier(c.mean(dim=(2, 3))), a, b, c
+
+
+class NonlinearHeadNet(nn.Module):
+    """ReadoutNet with tanh between the last stage and the linear layer: no exact split."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = ReadoutNet()
+
+    def forward(self, x: torch.Tensor):
+        s1, s2, s3 = self.net.backbone.stages(x)
+        return self.net.fc(torch.tanh(torch.flatten(s3, 1))), s1, s2, s3
+
+
+class UnrecoverableStagesNet(nn.Module):
+    """Sigmoid and tanh instead of ReLU, average instead of max pooling: no stage can be
+    recomputed as conv + ReLU / max-pool (its linear read-out still splits exactly)."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = ReadoutNet()
+
+    def forward(self, x: torch.Tensor):
+        s1 = torch.sigmoid(self.net.backbone.conv1(x))
+        s2 = torch.tanh(self.net.backbone.conv2(s1))
+        s3 = torch.nn.functional.avg_pool2d(s2, 2)
+        return self.net.fc(torch.flatten(s3, 1)), s1, s2, s3

@@ -108,3 +108,56 @@ def test_a_model_that_does_not_load_fails_every_input(capsys, folder, tmp_path):
     code = main(["predict", str(folder), "--json", "--model", str(bad_model)])
     lines = json_lines(capsys.readouterr().out)
     assert code == 1 and len(lines) == 4 and all(line["status"] == "error" for line in lines)
+
+
+def independent_head(model_path):
+    """The linear head read straight from the TorchScript file's parameters, by shape."""
+    import torch
+
+    module = torch.jit.load(str(model_path), map_location="cpu")
+    params = {name: p.detach().double().numpy() for name, p in module.named_parameters()}
+    weight = next(p for p in params.values() if p.ndim == 2 and p.shape[0] == 10)
+    bias = next(p for name, p in params.items() if p.shape == (10,) and name.rsplit(".", 1)[0]
+                == next(n for n, q in params.items() if q is weight).rsplit(".", 1)[0])
+    return weight, bias
+
+
+@pytest.mark.parametrize("model_name", ["readout", "gap"])
+def test_explain_matches_an_independent_computation_from_the_weights(capsys, folder, model_name):
+    from mnistviz.resources import bundled_model
+
+    model_path = bundled_model(model_name)
+    code = main(["predict", str(folder / "digit_3.png"), "--json", "--explain", "--model", str(model_path)])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0
+    evidence = payload["evidence"]
+    pool = np.array([payload[f"featuremap3{k}"] for k in range(1, 11)])  # (10, 14, 14), rounded to 1e-6
+    weight, bias = independent_head(model_path)
+    c = payload["prediction"]
+    if weight.shape[1] == pool.size:  # flatten -> linear
+        expected = (weight[c].reshape(pool.shape) * pool).sum(axis=0)
+    else:  # global average pool -> linear (CAM)
+        expected = np.tensordot(weight[c], pool, axes=1) / (pool.shape[1] * pool.shape[2])
+    assert evidence["class"] == c and evidence["exact"] is True
+    assert np.allclose(np.array(evidence["map"]), expected, atol=1e-4)
+    assert evidence["bias"] == pytest.approx(bias[c], abs=1e-6)
+    assert evidence["logit"] == pytest.approx(bias[c] + expected.sum(), abs=1e-3)
+
+
+def test_explain_class_explains_another_class_and_refuses_an_unknown_one(capsys, folder):
+    main(["predict", str(folder / "digit_3.png"), "--json", "--explain"])
+    predicted = json.loads(capsys.readouterr().out)["evidence"]
+    code = main(["predict", str(folder / "digit_3.png"), "--json", "--explain-class", "8"])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0 and payload["prediction"] == 3 and payload["evidence"]["class"] == 8
+    assert payload["evidence"]["logit"] < predicted["logit"]  # the chosen class's own split, not the winner's
+    assert payload["evidence"]["map"] != predicted["map"]
+    code = main(["predict", str(folder / "digit_3.png"), "--json", "--explain-class", "eleven"])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 1 and "no such class" in payload["message"]
+
+
+def test_explain_needs_json(capsys, folder):
+    with pytest.raises(SystemExit) as exited:
+        main(["predict", str(folder / "digit_3.png"), "--explain"])
+    assert exited.value.code == 2 and "add --json" in capsys.readouterr().err

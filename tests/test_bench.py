@@ -37,6 +37,9 @@ def test_every_timing_is_positive(report):
         assert isinstance(figure["n"], int) and figure["n"] > 0, name
     assert report["preprocess_ms"]["n"] == 20 and report["render_ms"]["n"] == 20
     assert report["stroke_to_screen_ms"]["n"] == 20
+    explain = report["explain_render_ms"]  # hidden docks, then each one on screen
+    assert set(explain) == {"all_hidden", "evidenceDock", "arithmeticDock", "filtersDock", "networkDock"}
+    assert all(figure["n"] == 20 and figure["p95"] >= figure["p50"] > 0 for figure in explain.values())
 
 
 def test_memory_figures(report):

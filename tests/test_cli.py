@@ -83,7 +83,8 @@ def test_export_creates_the_folder_and_writes_the_maps(capsys, sample_png, tmp_p
     out = tmp_path / "new" / "maps"
     code, payload = run_json(capsys, str(sample_png), "--export", str(out))
     assert code == 0
-    assert (out / "featuremaps.png").is_file() and len(list(out.glob("*.png"))) == 31
+    # the sheet, filters.png and the 30 maps
+    assert (out / "featuremaps.png").is_file() and len(list(out.glob("*.png"))) == 32
 
 
 def test_export_under_a_file_is_an_error(capsys, sample_png, tmp_path):

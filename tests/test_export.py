@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
@@ -13,17 +14,23 @@ import mnistviz
 from mnistviz import colormaps, export
 from mnistviz.export import ExportError, export_result, render_sheet
 from mnistviz.model import load_model
+from mnistviz.model_meta import DEFAULT_CLASSES
+from mnistviz.pipeline import explain
 from mnistviz.result import Result
 
 PREFIXES = ("conv1", "conv2", "pool")
-EXPECTED = {"featuremaps.png", "result.json"} | {f"{p}_{i:02d}.png" for p in PREFIXES for i in range(1, 11)}
+EXPECTED = ({"featuremaps.png", "filters.png", "result.json"}
+            | {f"{p}_{i:02d}.png" for p in PREFIXES for i in range(1, 11)})
 
 
 @pytest.fixture
 def result(contract_model_path, samples) -> Result:
+    """A seven through a contract model, with its evidence and network, as the window has it."""
     images, labels = samples
     seven = images[np.flatnonzero(labels == 7)[0]]
-    return load_model(contract_model_path).run(seven / 255.0, timings={"preprocess_ms": 1.5})
+    model = load_model(contract_model_path)
+    result = model.run(seven / 255.0, timings={"preprocess_ms": 1.5})
+    return dataclasses.replace(result, evidence=explain(model, result))
 
 
 @pytest.fixture
@@ -43,7 +50,7 @@ def _png(path) -> np.ndarray:
 def test_writes_exactly_the_expected_files(result, out):
     paths = export_result(result, out)
     assert set(os.listdir(out)) == EXPECTED  # and no staging folder left behind
-    assert [p.name for p in paths] == (["featuremaps.png"] + [f"{p}_{i:02d}.png" for p in PREFIXES
+    assert [p.name for p in paths] == (["featuremaps.png", "filters.png"] + [f"{p}_{i:02d}.png" for p in PREFIXES
                                                               for i in range(1, 11)] + ["result.json"])
     assert all(p.parent == out and p.is_file() for p in paths)
 
@@ -234,8 +241,6 @@ def _sheet_texts(result, monkeypatch) -> list[str]:
 
 
 def test_sheet_never_prints_100_or_0_percent_for_an_uncertain_network(result, monkeypatch):
-    import dataclasses
-
     p = np.full(10, 1e-6, np.float32)
     p[3] = 1 - p.sum() + p[3]  # 0.999991: "100.0 %" with one decimal
     p[5] = 0.0  # exactly zero may say so
@@ -253,7 +258,7 @@ def _maps_result(channels: int) -> Result:
               "Conv2 + ReLU": rng.random((channels, 28, 28), np.float32),
               "MaxPool": rng.random((channels, 14, 14), np.float32)}
     return Result(probabilities=np.full(10, 0.1, np.float32), logits=np.zeros(10, np.float32), stages=stages,
-                  input_28=np.zeros((28, 28), np.float32), classes=tuple(str(c) for c in range(10)))
+                  input_28=np.zeros((28, 28), np.float32), classes=DEFAULT_CLASSES)
 
 
 def _contents(folder) -> dict:
@@ -345,3 +350,69 @@ def test_a_foreign_result_json_names_no_files_to_remove(result, out):
     (out / "result.json").write_text(json.dumps({"files": ["mine.png", "../outside.png"]}))
     export_result(result, out)
     assert (out / "mine.png").read_bytes() == b"not from mnistviz"  # no "app": "mnistviz": not ours
+
+
+# --- why: the evidence and the filters ------------------------------------------------------
+
+def test_result_json_carries_the_evidence_of_the_predicted_class(result, out):
+    export_result(result, out)
+    summary = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    evidence = summary["evidence"]
+    assert evidence["class"] == result.prediction and evidence["exact"] is True
+    assert evidence["method"] == "flatten → linear (exact)"
+    grid = np.array(evidence["map"])
+    assert grid.shape == (14, 14)
+    np.testing.assert_allclose(grid, result.evidence.maps[result.prediction], rtol=1e-12)
+    # the identity, read back from the file: logit = bias + the map's sum
+    assert evidence["bias"] + grid.sum() == pytest.approx(float(result.logits[result.prediction]), abs=1e-4)
+    assert evidence["logit"] == pytest.approx(float(result.logits[result.prediction]))
+
+
+def test_no_evidence_is_written_as_null(result, out):
+    export_result(dataclasses.replace(result, evidence=None, network=None), out)
+    summary = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert summary["evidence"] is None
+    assert "filters.png" not in os.listdir(out) and "filters.png" not in summary["files"]
+
+
+def test_filters_png_shows_every_kernel_on_one_scale_centred_on_zero(result, out):
+    export_result(result, out)
+    sheet = _png(out / "filters.png")
+    network = result.network
+    limit = colormaps.signed_limit(network.conv1.weight, network.conv2.weight)
+    px = export._FiltersSheet.weight_px
+    up = lambda rgb: np.repeat(np.repeat(rgb, px, 0), px, 1)  # noqa: E731
+    for f in (0, 9):
+        assert _find(sheet, up(colormaps.apply_signed(network.conv1.weight[f, 0], limit))) is not None
+    for f, c in ((0, 0), (4, 7), (9, 9)):
+        assert _find(sheet, up(colormaps.apply_signed(network.conv2.weight[f, c], limit))) is not None
+    # diverging: zero is the white-ish middle of the table, the signs are blue and red
+    lut = colormaps.lut(colormaps.DIVERGING)
+    assert lut[127].min() > 230 and lut[0][2] > lut[0][0] and lut[255][0] > lut[255][2]
+
+
+def test_contact_sheet_shows_the_evidence_map_and_its_sum(result, out, monkeypatch):
+    export_result(result, out)
+    sheet = _png(out / "featuremaps.png")
+    values = result.evidence.maps[result.prediction]
+    factor = export._Sheet.evidence_size // 14
+    tile = np.repeat(np.repeat(colormaps.apply_signed(values, colormaps.signed_limit(values)), factor, 0), factor, 1)
+    assert _find(sheet, tile) is not None
+    texts = _sheet_texts(result, monkeypatch)
+    k = result.prediction
+    label = result.classes[k]
+    assert f"Why {label}?" in texts and "flatten -> linear (exact)" in texts
+    bias, total, logit = (float(v) for v in (result.evidence.bias[k], values.sum(), result.logits[k]))
+    for figure in (bias, total, logit):  # bias, + evidence (sum), = logit: a column of figures
+        assert export.drawable(export.signed_text(figure)) in texts, figure
+    assert abs(bias + total - logit) < 1e-4
+
+
+def test_evidence_sentence_writes_the_sum_out():
+    from mnistviz.explain import Evidence
+
+    evidence = Evidence(maps=np.full((10, 2, 2), 9.87 / 4), bias=np.full(10, -0.41),
+                        logits=np.full(10, 9.46), exact=True, method="flatten → linear (exact)")
+    assert export.evidence_sentence(evidence, 7, "7") == "logit 7 = bias −0.41 + evidence 9.87 = 9.46"
+    approx = dataclasses.replace(evidence, exact=False, method="occlusion (approximate)", bias=np.zeros(10))
+    assert "approximate" in export.evidence_sentence(approx, 7, "7")

@@ -151,8 +151,12 @@ def test_steps_are_kept_for_display(samples, tmp_path):
     assert steps.paper_removed[:20].max() < 0.05  # the paper is gone
 
 
-@pytest.mark.parametrize("kind", ["blank", "grey-blank", "noise", "speckled"])
-def test_no_digit_is_refused_in_plain_words(tmp_path, kind):
+@pytest.mark.parametrize("kind, reason", [("blank", "looks blank"), ("grey-blank", "looks blank"),
+                                          ("noise", "too noisy"), ("speckled", "too noisy"),
+                                          ("specks", "only specks"), ("sliver", "too small")])
+def test_no_digit_is_refused_in_plain_words_saying_why(tmp_path, kind, reason):
+    from mnistviz.photo import NoDigitError
+
     rng = np.random.default_rng(1)
     if kind == "blank":
         picture = np.full((400, 500), 250, np.uint8)
@@ -160,13 +164,39 @@ def test_no_digit_is_refused_in_plain_words(tmp_path, kind):
         picture = photo(np.zeros((28, 28), np.uint8), gradient=0.5, shadow=0.4)
     elif kind == "noise":
         picture = rng.integers(0, 256, (400, 500), dtype=np.uint8)
-    else:
+    elif kind == "speckled":
         picture = (rng.normal(170, 25, (400, 500))).clip(0, 255).astype(np.uint8)
+    elif kind == "specks":  # clean paper with a dozen specks of dust, none the size of a digit
+        picture = (200 + rng.normal(0, 3, (400, 500))).clip(0, 255).astype(np.uint8)
+        for y, x in rng.integers(20, 380, (12, 2)):
+            picture[y : y + 3, x : x + 3] = 40
+    else:
+        picture = np.full((3, 500), 250, np.uint8)
     Image.fromarray(picture).save(tmp_path / "photo.png")
-    with pytest.raises(ImageInputError) as info:
+    with pytest.raises(NoDigitError) as info:  # an ImageInputError: every caller already handles it
         load_drawing(tmp_path / "photo.png")
     message = str(info.value)
-    assert message.startswith("No digit found in photo.png") and "blank or too noisy" in message
+    assert message.startswith("No digit found in photo.png: ") and reason in message
+    assert isinstance(info.value, ImageInputError)
+
+
+def test_unreadable_files_are_not_reported_as_blank(tmp_path):
+    from mnistviz.photo import NoDigitError
+
+    (tmp_path / "notes.png").write_text("not a picture")
+    with pytest.raises(ImageInputError) as info:
+        load_drawing(tmp_path / "notes.png")
+    assert not isinstance(info.value, NoDigitError) and "notes.png" in str(info.value)
+
+
+def test_the_digit_box_marks_the_digit_in_the_photo(samples, tmp_path):
+    from mnistviz.preprocess import load_photo
+
+    # A 240 px digit at (top 90, left 140) of a 520 x 420 photo; its ink lies inside that square.
+    Image.fromarray(photo(sample(samples, 7))).save(tmp_path / "grey.png")
+    top, left, bottom, right = load_photo(tmp_path / "grey.png").digit_box
+    assert 90 / 420 <= top < bottom <= 330 / 420 and 140 / 520 <= left < right <= 380 / 520
+    assert bottom - top > 0.3 and right - left > 0.15  # the digit, not a speck of it
 
 
 def test_a_large_jpeg_is_decoded_at_reduced_size(samples, tmp_path):
@@ -181,3 +211,14 @@ def test_a_large_jpeg_is_decoded_at_reduced_size(samples, tmp_path):
     assert max(canvas.shape) <= 2048  # never the 7000 x 7000 pixels
     steps = load_photo(tmp_path / "big.jpg")
     assert max(steps.decoded_size) <= 2048  # a quarter scale or less: about 4 megapixels, not 49
+
+
+def test_a_phone_sized_jpeg_is_read_at_about_a_thousand_pixels(samples, model, tmp_path):
+    from mnistviz.preprocess import load_photo
+
+    # 4000 x 3000, as a 12-megapixel phone takes it: decoded at 1/4 (1000 px), not 1/2.
+    picture = Image.fromarray(photo(sample(samples, 2), frame=(1000, 750), size=400, at=(150, 300)))
+    picture.resize((4000, 3000), Image.Resampling.BILINEAR).save(tmp_path / "phone.jpg", quality=85)
+    steps = load_photo(tmp_path / "phone.jpg")
+    assert steps.decoded_size == (1000, 750)
+    assert read(tmp_path / "phone.jpg", model) == 2

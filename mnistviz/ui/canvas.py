@@ -266,6 +266,7 @@ class Canvas(QWidget):
         self._write(snapshot.image)
 
     def _write(self, array: np.ndarray) -> None:
+        self._preview_image = self._preview_drawing = None  # any real change makes the canvas live again
         data = np.ascontiguousarray(array, dtype=np.uint8)
         # copy() detaches the QImage from the numpy buffer.
         self._image = QImage(data.data, CANVAS_SIZE, CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8).copy()
@@ -309,6 +310,8 @@ class Canvas(QWidget):
 
     def _begin_stroke(self, pos: QPointF, erase: bool, from_tablet: bool, button: Qt.MouseButton,
                       pressure: float) -> None:
+        if self._preview_image is not None:  # drawing on a replayed moment continues from there
+            self._continue_from_preview()
         # The brush size is fixed for the whole stroke, as the drawing file records it.
         painter = StrokePainter(self._image, erase, self._brush_size)
         self._stroke = _Stroke(erase, from_tablet, button, self._snapshot(), painter, [])
@@ -422,6 +425,42 @@ class Canvas(QWidget):
         elif kind == QTabletEvent.Type.TabletRelease and stroke is not None and stroke.from_tablet:
             self._end_stroke(pos, pressure)
 
+    # ----- replay preview: what the timeline shows; never the drawing or its undo ------
+
+    _preview_image: QImage | None = None
+    _preview_drawing: Drawing | None = None
+
+    def show_preview(self, array: np.ndarray | None, drawing: Drawing | None = None) -> None:
+        """Show `array` (uint8 280x280) read-only instead of the drawing: a moment of the replay;
+        None: the drawing itself again. strokeChanged follows, so the analysis shows it too.
+        A stroke begun on the preview continues `drawing` (the strokes after that moment are
+        cut, one undo step); without `drawing` it goes on the drawing itself."""
+        if array is None:
+            if self._preview_image is None:
+                return
+            self._preview_image = self._preview_drawing = None
+        else:
+            data = np.ascontiguousarray(array, dtype=np.uint8)
+            self._preview_image = QImage(data.data, CANVAS_SIZE, CANVAS_SIZE, CANVAS_SIZE,
+                                         QImage.Format.Format_Grayscale8).copy()
+            self._preview_drawing = drawing
+        self.update()
+        self._emit_changed_now()
+
+    def previewing(self) -> bool:
+        return self._preview_image is not None
+
+    def shown_array(self) -> np.ndarray:
+        """A copy of what the canvas shows: the replay's moment while one is shown, else `image_array()`."""
+        return image_to_array(self._preview_image) if self._preview_image is not None else self.image_array()
+
+    def _continue_from_preview(self) -> None:
+        drawing = self._preview_drawing
+        self._preview_image = self._preview_drawing = None
+        if drawing is not None:
+            self.set_drawing(drawing)
+        self.update()
+
     # ----- drag and drop -------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -498,7 +537,7 @@ class Canvas(QWidget):
         # 1:1 in device pixels needs no filtering; any other scale is smoothed.
         one_to_one = abs(view.width() * self.devicePixelRatioF() - CANVAS_SIZE) < 0.5
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not one_to_one)
-        painter.drawImage(view, self._image)
+        painter.drawImage(view, self._image if self._preview_image is None else self._preview_image)
         if self._grid_visible:
             painter.drawPixmap(view.topLeft(), self._grid_pixmap(view))
         self._paint_hover(painter, view)

@@ -19,8 +19,10 @@ SAVE_SUFFIX = ".mnistviz.json"
 def open_path(window, path: str | Path) -> None:
     """File ▸ Open and dropped files: a drawing replays on the canvas, an image is read in the background."""
     if is_drawing_file(path):
-        open_drawing(window, path)
+        if open_drawing(window, path):
+            window.recent_files.add(path)
     else:
+        window.recent_files.image_requested(path)  # listed once it has opened
         window.open_image_in_background(path)
 
 
@@ -68,6 +70,9 @@ def save_drawing(window, path: str | Path) -> bool:
                          "Nothing was changed there; try another folder.")
         return False
     window.settings.set("last_drawing_folder", str(path.parent))
+    window.recent_files.add(path)
+    # The answer for the whole drawing: while the timeline shows an earlier moment, the docks show that one.
+    window.gallery.add(window.canvas.drawing(), window.last_result if not window.canvas.previewing() else None)
     window.statusBar().showMessage(f"Saved the drawing as {path.name}", 5000)
     return True
 

@@ -106,12 +106,11 @@ class ExportJob(QObject):
 
 
 def window_export_options(window) -> dict:
-    """The export as the window shows it: colour map, scale and (for "fixed") the ranges on screen."""
-    mode = next(k for k, a in window.scale_actions.items() if a.isChecked())
-    colormap = next(k for k, a in window.colormap_actions.items() if a.isChecked())
-    # "fixed" ranges live in the docks (they grow across drawings): export what is on screen.
-    levels = {dock.stage_name: (lv.lo, lv.hi) for dock in window.stage_docks if (lv := dock.levels())}
-    return {"colormap": colormap, "scale_mode": mode, "levels": levels if mode == "fixed" else None}
+    """The export as the window shows it, read from the view state: colour map, scale and
+    (for "fixed") the ranges on screen (the docks grow them across drawings)."""
+    state = window.view_state
+    levels = state.fixed_ranges if state.scale_mode == "fixed" else None
+    return {"colormap": state.colormap, "scale_mode": state.scale_mode, "levels": levels or None}
 
 
 def _nothing_to_export(window) -> bool:

@@ -31,6 +31,7 @@ from mnistviz import colormaps
 from mnistviz.mosaic import DEFAULT_SCALE_MODE, Levels, MosaicLayout, StageScale
 from mnistviz.result import Result
 from mnistviz.ui import theme as themes
+from mnistviz.view_state import HoveredCell, ViewState
 from mnistviz.ui.heatmap_view import (
     HINT,
     HINT_VARIANTS,
@@ -65,6 +66,7 @@ class FeatureMapDock(QDockWidget):
     hovered = Signal(str)  # "Conv1 + ReLU · filter 3 · row 12, col 7 · value 0.53"; "" when leaving
     mapClicked = Signal(int, int)  # (stage_index, map_index), 0-based: a map is to be enlarged
     mapsChanged = Signal(int)  # stage_index: a result, colours, fonts or the grid changed
+    cellHovered = Signal(object)  # view_state.HoveredCell (stage, filter, row, col), or None when leaving
 
     def __init__(self, stage_index: int, parent: QWidget | None = None, stage_name: str | None = None,
                  shape: tuple[int, int, int] | None = None, colormap: str = colormaps.DEFAULT,
@@ -177,6 +179,14 @@ class FeatureMapDock(QDockWidget):
         shown = self._maps is not None and self._labels_fit
         for index, label in enumerate(self.labels):
             label.setVisible(shown and index < self.layout_.channels)
+
+    def listen_to(self, state: ViewState) -> None:
+        """Follow the view state's colour map, scale mode and "Reset fixed scale"."""
+        self.set_colormap(state.colormap)
+        self.set_scale_mode(state.scale_mode)
+        state.events.colormap.connect(self.set_colormap)
+        state.events.scale_mode.connect(self.set_scale_mode)
+        state.events.fixed_reset.connect(lambda _: self.reset_fixed_range())
 
     # -- updates -----------------------------------------------------------------------
 
@@ -332,6 +342,7 @@ class FeatureMapDock(QDockWidget):
         texts = self.hover_texts(where)
         self.readout.show_text(*texts)
         self.hovered.emit(texts[0])
+        self.cellHovered.emit(HoveredCell(self.stage_index, *where))
 
     def _on_mouse_moved(self, scene_pos) -> None:
         where = self.locate_scene(scene_pos) if self._maps is not None else None
@@ -347,6 +358,7 @@ class FeatureMapDock(QDockWidget):
         self._hover = None
         self.readout.show_text(*HINT_VARIANTS)
         self.hovered.emit("")
+        self.cellHovered.emit(None)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

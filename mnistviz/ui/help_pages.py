@@ -246,6 +246,11 @@ digit again.</p>
 the screen and makes the type larger for a projector; press it again{_or(getattr(window, "leave_action", None))}
 to leave. Panels can be
 dragged, floated and closed; <b>View ▸ Reset layout</b> puts them all back.</p>
+<p><b>Edit ▸ Pin drawing for comparison</b>{_keys(getattr(window, "pin_action", None))} keeps
+the drawing as A; draw another (B) and the <b>Compare</b> panel shows A, B and B − A for every
+stage. <b>View ▸ Quiz mode</b>{_keys(getattr(window, "quiz_action", None))} hides the answer until
+you press <b>Space</b>, so the class guesses first. The <b>?</b> on a panel's title bar explains
+that panel in plain words.</p>
 
 <h3>Keep the results</h3>
 <p><b>File ▸ Export feature maps…</b>{_keys(getattr(window, "export_action", None))} saves,

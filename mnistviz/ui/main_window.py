@@ -24,18 +24,26 @@ from PySide6.QtWidgets import (
 from mnistviz import colormaps
 from mnistviz.resources import BUNDLED_MODELS, bundled_model
 from mnistviz.ui.canvas_panel import CanvasPanel
+from mnistviz.ui.explain_docks import ExplainDocks
 from mnistviz.ui.featuremap_dock import FeatureMapDock
+from mnistviz.ui import drawing_files
+from mnistviz.ui.image_open_job import WindowImageOpener
 from mnistviz.ui.input_dock import InputDock
 from mnistviz.ui.map_viewer import MapViewer
 from mnistviz.ui.prediction_dock import PredictionDock
+from mnistviz.ui.gallery import GalleryDock
+from mnistviz.ui.recent_files import RecentFiles
+from mnistviz.ui.replay_controller import ReplayController
 from mnistviz.mosaic import SCALE_MODES
 from mnistviz.ui import theme as themes
 from mnistviz.ui import window_layout
 from mnistviz.ui.menus import build_menus
+from mnistviz.ui.compare_dock import CompareTools
+from mnistviz.ui.dock_notes import install_dock_notes
+from mnistviz.ui.quiz import QuizMode
 from mnistviz.ui.settings import Settings
 from mnistviz.ui.worker import InferenceService, ModelInfo
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm);;All files (*)"
 MODEL_FILTER = "mnistviz models (*.pt *.pth *.ts *.ptl);;All files (*)"
 
 
@@ -69,16 +77,28 @@ class MainWindow(QMainWindow):
         self.stage_docks = [FeatureMapDock(index, self) for index in range(3)]
         self.map_viewer = MapViewer(self.stage_docks, self)  # one enlarged map for every stage
         self._place_docks()
+        self.explain = ExplainDocks(self)  # self.view_state, Evidence / arithmetic / Filters / Network docks
         self.dock_share = window_layout.RightColumnShare(self, self._right_docks())
         # The plots set their own fonts; the rest follows the application font.
         self.presentation = window_layout.PresentationMode(self, self._right_docks(), [self.input_dock],
-                                                           others=(self.panel,))
+                                                           others=(self.panel, *self.explain.docks))
         self._build_status_bar()
+        self.image_opener = WindowImageOpener(self)  # File ▸ Open and dropped images, read off the GUI thread
+        self._photo_for_request: dict = {}  # request id -> the photo the canvas showed (Input dock's steps)
+        self.replay = ReplayController(self)  # the replay timeline under the canvas
+        self.gallery = GalleryDock(self)  # saved and pinned drawings: add(picture, result)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.gallery, Qt.Orientation.Vertical)
+        self.gallery.hide()  # until something is saved or pinned
+        self.recent_files = RecentFiles(self)
         build_menus(self)
+        self.compare = CompareTools(self)  # Edit ▸ Pin: A | B | B − A (ui/compare_dock.py)
+        self.quiz = QuizMode(self)  # View ▸ Quiz mode: guess, then Space reveals (ui/quiz.py)
+        install_dock_notes(self)  # a "?" with a teaching note on every dock's title bar
         # Reset layout's target: captured before the saved layout is applied, or docks hidden
         # in an earlier session would stay hidden after a reset.
         self._default_state = self.saveState()
         self._restore_settings()
+        self.compare.dock.hide()  # a pin does not outlive a session (the layout saved it shown)
         if self.settings.problem_message():  # said once the window is up, not before it
             QTimer.singleShot(0, self, lambda: self.tell_user("Settings reset", self.settings.problem_message()))
 
@@ -94,6 +114,7 @@ class MainWindow(QMainWindow):
             dock.hovered.connect(self._show_hover)
         self.map_viewer.hovered.connect(self._show_hover)
         self.canvas.loadFailed.connect(lambda message: self.tell_user("Cannot open the image", message))
+        self.canvas.open_dropped_file = lambda path: drawing_files.open_path(self, path)  # images and drawings
         self.input_dock.centringToggled.connect(self._on_centring_toggled)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_colours_changed)
         self.service.start()
@@ -159,16 +180,14 @@ class MainWindow(QMainWindow):
             dock.show()
         self.restoreState(self._default_state)
         window_layout.share_dock_space(self, self._right_docks(), [self.input_dock], self.size())
+        self.explain.place()  # tabbed in again at those shares (the default state has them hidden)
         self.dock_share.share = window_layout.RIGHT_COLUMN_SHARE
 
     # --- choices --------------------------------------------------------------------------
     def set_colormap(self, name: str) -> None:
-        if name not in colormaps.CHOICES:
-            name = colormaps.DEFAULT
-        for dock in self.stage_docks:
-            dock.set_colormap(name)
-        self.colormap_actions[name].setChecked(True)
-        self.settings.set("colormap", name)
+        """Set on the view state: the docks, the menu's check mark and the export follow it."""
+        self.view_state.colormap = name if name in colormaps.CHOICES else colormaps.DEFAULT
+        self.settings.set("colormap", self.view_state.colormap)
 
     def set_theme(self, choice: str) -> None:
         """View ▸ Theme: "system", "light" or "dark"; one palette for the whole window."""
@@ -178,6 +197,7 @@ class MainWindow(QMainWindow):
         QApplication.setPalette(themes.palette(self.theme))
         for dock in (self.prediction_dock, *self.stage_docks):
             dock.set_theme(self.theme)
+        self.explain.set_theme(self.theme)
         self.map_viewer.set_theme(self.theme)
         self.panel.set_theme(self.theme)
         self.theme_actions[choice].setChecked(True)
@@ -188,16 +208,11 @@ class MainWindow(QMainWindow):
             self.set_theme("system")
 
     def set_scale_mode(self, mode: str) -> None:
-        if mode not in SCALE_MODES:
-            mode = "stage"
-        for dock in self.stage_docks:
-            dock.set_scale_mode(mode)
-        self.scale_actions[mode].setChecked(True)
-        self.settings.set("scale_mode", mode)
+        self.view_state.scale_mode = mode if mode in SCALE_MODES else "stage"
+        self.settings.set("scale_mode", self.view_state.scale_mode)
 
     def _reset_fixed_range(self) -> None:
-        for dock in self.stage_docks:
-            dock.reset_fixed_range()
+        self.view_state.reset_fixed_ranges()
 
     def set_presentation(self, on: bool) -> None:
         """Full screen with larger type, for a projector at the back of a classroom."""
@@ -205,9 +220,12 @@ class MainWindow(QMainWindow):
         self.presentation_action.setChecked(on)
 
     def leave_or_close(self) -> None:
-        """Esc: close the enlarged map if it is open, else leave presentation mode. Never clears."""
+        """Esc: close the enlarged map if it is open, else leave quiz mode, else presentation mode.
+        Never clears."""
         if self.map_viewer.isVisible():
             self.map_viewer.hide()
+        elif self.quiz.active:
+            self.quiz.set_active(False)
         elif self.presentation.active:
             self.set_presentation(False)
 
@@ -275,8 +293,10 @@ class MainWindow(QMainWindow):
     # --- drawing -> analysis -> docks -------------------------------------------------------
     @Slot()
     def request_analysis(self) -> None:
-        request_id = self.service.submit(self.canvas.image_array(), self.input_dock.centring())
+        image = self.canvas.shown_array()  # the replay's moment while the timeline is scrubbed back
+        request_id = self.service.submit(image, self.input_dock.centring())
         self._submitted_at = {request_id: time.perf_counter()}  # only the newest can still be shown
+        self._photo_for_request = {request_id: self.image_opener.photo_for(image)}
 
     def _on_centring_toggled(self, on: bool) -> None:
         self.settings.set("centre", on)
@@ -291,11 +311,13 @@ class MainWindow(QMainWindow):
         if result is None:
             self._show_empty()
         else:
+            self.input_dock.set_photo(self._photo_for_request.get(request_id))
             self.input_dock.show_result(result)
             self.prediction_dock.show_result(result)
             for dock in self.stage_docks:
                 dock.show_result(result)  # each dock picks its own stage by position
             self.last_result = result
+            self.explain.show_result(result)  # after last_result: the outline reads it
             self.export_action.setEnabled(True)
             render_ms = (time.perf_counter() - started) * 1000
             submitted = self._submitted_at.get(request_id)
@@ -313,13 +335,16 @@ class MainWindow(QMainWindow):
         self.prediction_dock.show_result(None)
         for dock in self.stage_docks:
             dock.show_result(None)
+        self.explain.show_result(None)
         self.timing_label.setText("")
 
     # --- files ------------------------------------------------------------------------------
     def open_image_dialog(self) -> None:
-        path = self._ask_for_file("Open an image of a digit", "last_image_folder", IMAGE_FILTER)
-        if path:
-            self.open_image(path)
+        """File ▸ Open: images and photos, or drawing files (which replay their strokes)."""
+        drawing_files.open_dialog(self)
+
+    def save_drawing_dialog(self) -> None:
+        drawing_files.save_dialog(self)
 
     def _ask_for_file(self, title: str, folder_key: str, name_filter: str) -> str:
         """A file dialog that starts in, and remembers, the folder last used for this kind of file."""
@@ -328,15 +353,14 @@ class MainWindow(QMainWindow):
             self.settings.set(folder_key, str(Path(path).parent))
         return path
 
-    def open_image(self, path: str | Path) -> bool:
-        from mnistviz.preprocess import ImageInputError
+    def open_image_in_background(self, path: str | Path) -> None:
+        """File ▸ Open and dropped image files: read on a worker thread, the newest file wins;
+        the digit lands on the canvas when found, else the user is told why."""
+        self.image_opener.open(path)
 
-        try:
-            self.canvas.load_image_file(path)
-        except ImageInputError as exc:
-            self.tell_user("Cannot open the image", str(exc))
-            return False
-        return True
+    def open_image(self, path: str | Path) -> bool:
+        """The same, waited for (scripts, the self-test). False if refused (the user was told)."""
+        return self.image_opener.open_now(path)
 
     def export_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export feature maps to folder",
@@ -410,6 +434,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.export_job is not None:  # no thread outlives the window; the earlier export stays
             self.export_job.stop()
+        self.image_opener.stop()  # waits for a file being read (about a second at most)
         self.save_settings()
         self.service.stop()  # returns promptly: a long load or analysis is abandoned, emits nothing
         super().closeEvent(event)

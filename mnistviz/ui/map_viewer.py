@@ -23,6 +23,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mnistviz.ui import theme as themes
+from mnistviz.view_state import HoveredCell
 from mnistviz.ui.featuremap_dock import FeatureMapDock, MapSnapshot
 from mnistviz.ui.heatmap_view import (
     HeatmapView,
@@ -46,6 +47,7 @@ class MapViewer(QWidget):
     """One map enlarged; follows clicks in every dock it was given."""
 
     hovered = Signal(str)  # the readout's full text; "" when the pointer leaves
+    cellHovered = Signal(object)  # view_state.HoveredCell under the pointer, or None when it leaves
 
     def __init__(self, docks: Iterable[FeatureMapDock] = (), parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Tool)
@@ -211,8 +213,10 @@ class MapViewer(QWidget):
         texts = reading_texts(snap.stage_name, snap.index, row, col, snap.raw[row, col])
         self.readout.show_text(*texts)
         self.hovered.emit(texts[0])
+        self.cellHovered.emit(HoveredCell(self.stage_index, snap.index, row, col))
 
     def _on_left(self) -> None:
         self._hover = None
         self.readout.show_text(*HINT_VARIANTS)
         self.hovered.emit("")
+        self.cellHovered.emit(None)

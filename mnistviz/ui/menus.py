@@ -22,8 +22,12 @@ from mnistviz.ui import theme as themes
 def build_menus(window) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    window.open_image_action = add_action(window, file_menu, "&Open image…", window.open_image_dialog,
+    window.open_image_action = add_action(window, file_menu, "&Open image or drawing…", window.open_image_dialog,
                                           QKeySequence.StandardKey.Open)
+    window.recent_menu = file_menu.addMenu("Open &recent")  # filled from the settings each time it opens
+    window.recent_menu.aboutToShow.connect(lambda: window.recent_files.fill(window.recent_menu))
+    window.save_drawing_action = add_action(window, file_menu, "&Save drawing…", window.save_drawing_dialog,
+                                            QKeySequence.StandardKey.Save)
     window.load_model_action = add_action(window, file_menu, "&Load model…", window.load_model_dialog, "Ctrl+M")
     window.export_action = add_action(window, file_menu, "&Export feature maps…", window.export_dialog, "Ctrl+E")
     window.export_action.setEnabled(False)
@@ -41,6 +45,12 @@ def build_menus(window) -> None:
     for dock in (window.input_dock, window.prediction_dock, *window.stage_docks):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
+    for dock in window.explain.docks:  # Evidence, How this value is made, Filters, Network
+        view_menu.addAction(dock.toggleViewAction())
+    view_menu.addAction(window.gallery.toggleViewAction())
+    replay_menu = view_menu.addMenu("Re&play")  # the timeline under the canvas
+    replay_menu.addActions(window.replay.actions())
+    view_menu.addSeparator()
     view_menu.addAction(window.panel.grid_action)
     scale_menu = view_menu.addMenu("Heatmap &scale")
     window.scale_actions = choice_group(window, scale_menu, SCALE_MODES, window.settings.get("scale_mode"),
@@ -49,6 +59,10 @@ def build_menus(window) -> None:
     colour_menu = view_menu.addMenu("&Colour map")
     window.colormap_actions = choice_group(window, colour_menu, colormaps.CHOICES, window.settings.get("colormap"),
                                            window.set_colormap)
+    # The menus set the view state (through the window) and show what it holds.
+    state = window.view_state
+    state.events.scale_mode.connect(lambda mode: window.scale_actions[mode].setChecked(True))
+    state.events.colormap.connect(lambda name: window.colormap_actions[name].setChecked(True))
     theme_menu = view_menu.addMenu("&Theme")
     window.theme_actions = choice_group(window, theme_menu, themes.CHOICES, window.settings.get("theme"),
                                         window.set_theme)

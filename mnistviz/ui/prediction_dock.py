@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mnistviz.formatting import WIDEST_PROBABILITY_TEXTS, format_probability
+from mnistviz.model_meta import DEFAULT_CLASSES
 from mnistviz.result import Result
 from mnistviz.ui import theme as themes
 
@@ -31,14 +32,19 @@ def _font(role: str, presentation: bool, bold: bool = False) -> QFont:
 
 
 class PredictionDock(QDockWidget):
-    """Bars for every class, the winner highlighted; the predicted digit large, its probability below."""
+    """Bars for every class, the winner highlighted; the predicted digit large, its probability below.
+    A click on a bar emits `classClicked(index)`; `set_selected_class` outlines the class the
+    Evidence dock explains (None: the predicted one, no outline)."""
 
-    def __init__(self, parent: QWidget | None = None, classes: tuple[str, ...] = tuple(str(c) for c in range(10))):
+    classClicked = Signal(int)  # 0-based class whose bar (or its label) was clicked
+
+    def __init__(self, parent: QWidget | None = None, classes: tuple[str, ...] = DEFAULT_CLASSES):
         super().__init__("Prediction", parent)
         self.setObjectName("predictionDock")
         self._classes: tuple[str, ...] = ()
         self._presentation = False
         self._winner = -1
+        self._selected: int | None = None
         self._empty_look: bool | None = None
         self._theme = themes.DARK
         self._brush = pg.mkBrush(self._theme.bar)
@@ -80,6 +86,8 @@ class PredictionDock(QDockWidget):
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=BAR_WIDTH,
                                     brush=self._brush, pen=None)
         self.plot.addItem(self.bars)
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_plot_clicked)
+        self.plot_widget.setToolTip("Click a bar to see the evidence for that class; click it again to go back")
 
         layout = QHBoxLayout(body)
         layout.setContentsMargins(8, 4, 4, 4)
@@ -102,6 +110,8 @@ class PredictionDock(QDockWidget):
         self._heights = np.zeros(k)
         self._brushes = [self._brush] * k
         self.bars.setOpts(x=np.arange(k), height=self._heights, width=BAR_WIDTH, brushes=list(self._brushes))
+        self._selected = None
+        self._outline_selected()
         self.plot.getAxis("bottom").setTicks([[(i, c) for i, c in enumerate(classes)]])
         # A little headroom above 100 % so the top tick label is not cut off.
         self.plot.setRange(xRange=(-0.6, k - 0.4), yRange=(0.0, 1.04), padding=0)
@@ -154,6 +164,7 @@ class PredictionDock(QDockWidget):
         self._brush.setColor(themes.qcolor(theme.bar))
         self._winner_brush.setColor(themes.qcolor(theme.winner))
         self.bars.setOpts(brushes=list(self._brushes))  # the same brush objects, new colours
+        self._outline_selected()  # the outline is drawn in the theme's text colour
         if self._empty_look is not None:
             self._colour_labels()
 
@@ -183,6 +194,42 @@ class PredictionDock(QDockWidget):
         self.digit_label.setMinimumWidth(widest + 16)
         self.plot.getAxis("left").setWidth(80 if on else 48)
         self.plot.getAxis("bottom").setHeight(36 if on else 24)
+
+    # -- choosing a class to explain -------------------------------------------------------
+
+    def listen_to(self, state) -> None:
+        """Clicks select a class in the view state (`toggle_class`); its choice is outlined."""
+        self.classClicked.connect(state.toggle_class)
+        state.events.selected_class.connect(self.set_selected_class)
+
+    def _on_plot_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or not self._classes:
+            return
+        point = self.plot.vb.mapSceneToView(event.scenePos())
+        index = int(round(point.x()))
+        # The whole column counts (a tiny bar is hard to hit), the class label under it too.
+        if 0 <= index < len(self._classes) and abs(point.x() - index) <= 0.5:
+            event.accept()
+            self.classClicked.emit(index)
+
+    def set_selected_class(self, index: int | None) -> None:
+        self._selected = index
+        self._outline_selected()
+
+    def _outline_selected(self) -> None:
+        pens = [None] * len(self._classes)
+        if self._selected is not None and self._selected < len(pens):
+            pens[self._selected] = pg.mkPen(self._theme.plot_text, width=3, style=Qt.PenStyle.DashLine)
+        self.bars.setOpts(pens=pens)
+
+    def selected_class(self) -> int | None:
+        return self._selected
+
+    def bar_centre(self, index: int):
+        """Where bar `index`'s middle (half its full height) is, in the plot widget's coordinates."""
+        from PySide6.QtCore import QPointF
+        scene = self.plot.vb.mapViewToScene(QPointF(index, 0.5))
+        return self.plot_widget.mapFromScene(scene)
 
     # -- for tests and the window -------------------------------------------------------
 

@@ -40,6 +40,7 @@ SCHEMA: dict[str, Setting] = {
     "last_model_folder": Setting(str, ""),
     "last_export_folder": Setting(str, ""),
     "last_drawing_folder": Setting(str, ""),
+    "recent_files": Setting(str, "", lambda v: v.count("\n") < 64),  # File ▸ Open recent: one path a line
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items()}
 LAYOUT_KEYS = ("window/geometry", "window/state")  # Qt's own blobs: QByteArray or nothing

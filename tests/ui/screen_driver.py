@@ -252,7 +252,7 @@ def clipped_texts(window) -> list[str]:
             if label.fontMetrics().horizontalAdvance(label.text()) > label.contentsRect().width():
                 clipped.append(label.text())
     for dock in window.findChildren(QDockWidget):
-        if dock.isVisible() and not dock.isFloating():
+        if dock.isVisible() and not dock.visibleRegion().isEmpty() and not dock.isFloating():
             title_room = dock.width() - 2 * dock.style().pixelMetric(dock.style().PixelMetric.PM_TitleBarHeight)
             if dock.fontMetrics().horizontalAdvance(dock.windowTitle()) > title_room:
                 clipped.append(dock.windowTitle())
@@ -268,7 +268,9 @@ def tile_px(dock) -> float:
 def layout_facts(app, window) -> dict:
     screen = window.screen().geometry()
     on_screen = lambda r: screen.contains(r)  # noqa: E731
-    widgets = {d.objectName(): d for d in window.findChildren(QDockWidget) if d.isVisible()}
+    # A dock behind another's tab is "visible" to Qt but moved off its parent: not on show.
+    widgets = {d.objectName(): d for d in window.findChildren(QDockWidget)
+               if d.isVisible() and not d.visibleRegion().isEmpty()}
     widgets.update(canvas=window.canvas, status=window.statusBar())
     outside = [name for name, w in widgets.items()
                if not on_screen(QRect(w.mapToGlobal(QPoint(0, 0)), w.size()))]

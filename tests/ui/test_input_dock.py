@@ -138,3 +138,95 @@ def test_set_showing_steps_restores_the_choice_before_any_result(dock, digit_can
     assert dock.pages.currentIndex() == 1 and dock.final_step.view.has_image()
     dock.set_showing_steps(False)
     assert dock.pages.currentWidget() is dock.input_view and not dock.steps_box.isChecked()
+
+
+# ----- a digit opened from a photo -----------------------------------------------------------
+
+
+@pytest.fixture
+def opened_photo(samples, tmp_path):
+    from PIL import Image
+
+    from mnistviz.ui.image_open_job import read_photo
+
+    images, labels = samples
+    sheet = np.full((300, 400), 190, np.uint8)
+    sheet[60:240, 120:300] = 190 - (np.asarray(Image.fromarray(images[labels == 4][0]).resize((180, 180))) * 0.7)
+    Image.fromarray(sheet).save(tmp_path / "sheet.png")
+    return read_photo(tmp_path / "sheet.png")
+
+
+def test_photo_steps_come_first_then_the_mnist_steps(dock, opened_photo):
+    dock.steps_box.setChecked(True)
+    dock.set_photo(opened_photo)
+    dock.show_result(result_for(opened_photo.steps.ink))
+    view = dock.steps_view
+    assert view.showing_photo() and not view.photo_row.isHidden()
+    captions = [step.caption.text() for step in view.photo_steps()]
+    assert captions == ["1 · Photo", "2 · Paper removed", "3 · Digit kept"]
+    assert dock.crop_step.caption.text() == "4 · Crop to ink" and dock.final_step.caption.text() == "7 · 28×28 input"
+    extraction = opened_photo.steps
+    assert np.array_equal(view.photo_step.view.shown_array(), dock_levels(extraction.grey))
+    assert np.array_equal(view.paper_step.view.shown_array(), dock_levels(extraction.paper_removed))
+    assert view.paper_step.view.box() == extraction.digit_box
+    assert np.array_equal(view.ink_step.view.shown_array(), extraction.ink)
+    assert dock.caption.text().startswith("From sheet.png: ")
+    # Under the photo's row the four MNIST steps share one row.
+    rows = {view._grid.getItemPosition(view._grid.indexOf(step))[0] for step in view.mnist_steps()}
+    assert rows == {0}
+
+
+def test_photo_steps_go_when_the_result_is_not_the_photos(dock, opened_photo, digit_canvas):
+    dock.steps_box.setChecked(True)
+    dock.set_photo(opened_photo)
+    dock.show_result(result_for(opened_photo.steps.ink))
+    dock.set_photo(None)  # the window's answer for a canvas drawn over
+    dock.show_result(result_for(digit_canvas))
+    view = dock.steps_view
+    assert not view.showing_photo() and view.photo_row.isHidden() and not view.photo_step.view.has_image()
+    assert dock.crop_step.caption.text() == "1 · Crop to the ink" and not dock.caption.text().startswith("From")
+    dock.set_photo(opened_photo)
+    dock.show_result(None)  # cleared: an empty canvas has no photo either
+    assert dock.photo() is None
+
+
+def test_drawn_steps_take_the_larger_of_a_row_and_two_by_two(dock, digit_canvas, qtbot):
+    dock.steps_box.setChecked(True)
+    dock.show_result(result_for(digit_canvas))
+    view = dock.steps_view
+
+    def rows() -> set[int]:
+        return {view._grid.getItemPosition(view._grid.indexOf(step))[0] for step in view.mnist_steps()}
+
+    dock.resize(320, 520)  # tall: two by two
+    qtbot.waitUntil(lambda: rows() == {0, 1})
+    dock.resize(900, 260)  # wide and short, as docked under the canvas: one row
+    qtbot.waitUntil(lambda: rows() == {0})
+    settle()
+    in_a_row = dock.final_step.view.image_rect().height()
+    view._arrange(in_a_row=False)  # the other choice, at the same size, for comparison
+    settle()
+    assert rows() == {0, 1} and dock.final_step.view.image_rect().height() < in_a_row
+
+
+def settle() -> None:
+    """Let posted layout requests run, so widgets have their new sizes."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_step_captions_stay_on_one_line_and_shorten_when_narrow(dock, opened_photo, qtbot):
+    dock.steps_box.setChecked(True)
+    dock.set_photo(opened_photo)
+    dock.show_result(result_for(opened_photo.steps.ink))
+    caption = dock.fit_step.caption
+    dock.resize(900, 300)
+    settle()
+    assert caption.shown_text() == caption.text() == "5 · Scale to 20 px"
+    dock.resize(200, 300)  # large type on a small projector screen: no room for the words
+    settle()
+    assert caption.text() == "5 · Scale to 20 px"  # whole for tests and screen readers...
+    assert caption.shown_text().endswith("…") and len(caption.shown_text()) < len(caption.text())
+    assert caption.height() <= caption.fontMetrics().height() + 4  # ...and shown on one line

@@ -76,7 +76,7 @@ def test_export_writes_the_files(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=30_000)
     written = window.export_to(tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 32 and "featuremaps.png" in names and "result.json" in names
+    assert len(written) == 33 and "featuremaps.png" in names and "filters.png" in names and "result.json" in names
     assert {f"conv1_{i:02d}.png" for i in range(1, 11)} <= set(names)
     assert {f"pool_{i:02d}.png" for i in range(1, 11)} <= set(names)
     with Image.open(tmp_path / "pool_01.png") as image:

@@ -7,6 +7,7 @@ import pytest
 
 from mnistviz.export import BAR_COLOUR, WINNER_COLOUR
 from mnistviz.model import load_model
+from mnistviz.model_meta import DEFAULT_CLASSES
 from mnistviz.result import Result
 from mnistviz.ui.prediction_dock import PredictionDock
 
@@ -125,7 +126,7 @@ def test_near_certain_is_not_shown_as_100_percent_and_the_bars_stay_put(dock):
 def test_a_class_label_with_markup_is_shown_as_text(dock):
     p = np.full(10, 0.01)
     p[3] = 0.91
-    classes = tuple(str(c) for c in range(10))
+    classes = DEFAULT_CLASSES
     classes = classes[:3] + ("<b>x</b>",) + classes[4:]
     dock.show_result(_result(p, classes))
     label = dock.digit_label

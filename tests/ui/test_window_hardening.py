@@ -73,17 +73,17 @@ def test_file_export_runs_in_the_background_and_the_window_keeps_going(qtbot, wi
     with qtbot.waitSignal(job.finished, timeout=60_000) as finished:
         pass
     written = finished.args[0]
-    assert len(written) == 32 and all(p.is_file() for p in written)
+    assert len(written) == 33 and all(p.is_file() for p in written)  # sheet, filters, 30 maps, json
     assert json.loads((out / "result.json").read_text())["prediction"] == 2
     # Progress reached the GUI thread's event loop while the export was still being written.
     assert True in seen_running
     assert window.export_job is None and not [t for t in live_export_threads() if t.isRunning()]
-    assert "Exported 32 files" in window.statusBar().currentMessage()
+    assert "Exported 33 files" in window.statusBar().currentMessage()
 
 
 def test_a_cancelled_background_export_keeps_the_earlier_one(qtbot, window, out):
     wait_for_prediction(qtbot, window, 5)
-    assert len(window.export_to(out)) == 32  # an earlier, complete export
+    assert len(window.export_to(out)) == 33  # an earlier, complete export
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     wait_for_prediction(qtbot, window, 8)
     job = ExportJob(window.last_result, out, {"scale_mode": "map"})
