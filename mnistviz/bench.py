@@ -145,12 +145,9 @@ def machine_info() -> dict:
 
 def sample_canvases() -> list[np.ndarray]:
     """The bundled MNIST test digits as the canvas shows them (Samples menu): 280x280 uint8."""
-    from mnistviz.preprocess import fit_into
-    from mnistviz.resources import SAMPLES, resource
+    from mnistviz.samples import sample_canvases as canvases
 
-    with np.load(resource(*SAMPLES)) as data:
-        images = data["images"]
-    return [fit_into(image, 280, margin=0) for image in images]
+    return canvases()
 
 
 def time_calls(function, items, repeat: int, warmup: int = WARMUP) -> list[float]:

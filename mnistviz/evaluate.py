@@ -1,8 +1,16 @@
-"""Accuracy on photographed digits, through the real loading path.
+"""Accuracy on photographed and on drawn digits, through the app's real paths.
 
     python -m mnistviz.evaluate photos [--count 200] [--seed 0] [--model models/readout.pt]
                                        [--data data/mnist] [--out DIR]
+    python -m mnistviz.evaluate strokes [--count 5000] [--seed 0] [--model models/readout.pt]
+                                        [--data data/mnist]
 
+strokes: MNIST *test* digits (never trained on) thinned to their skeleton, traced into pen
+strokes (mnistviz.stroke_synth), placed on the 280x280 canvas at a random size (40-85 %
+of its height) and position with the default 18 px brush, painted by the canvas's own
+renderer and preprocessed as the app does. Prints the accuracy and the digits it misreads.
+
+photos:
 Generates photos of MNIST *training* digits (mnistviz.photo_synth) into a temporary
 folder (or --out DIR, kept), then runs each file as `mnistviz predict` does: file on disk
 -> load_drawing -> pipeline.analyse -> prediction. Prints the accuracy and a breakdown
@@ -57,6 +65,66 @@ def summary(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def drawn_digits(images, labels, count: int, seed: int):
+    """`count` test digits drawn on the canvas: (canvases uint8 (n,280,280), labels (n,))."""
+    import numpy as np
+
+    from mnistviz.stroke_synth import digit_strokes, drawn_digit_drawing
+    from mnistviz.ui.stroke_painter import render_drawing  # QtGui only: the canvas's painter
+
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(images), min(count, len(images)), replace=False)
+    canvases = [render_drawing(drawn_digit_drawing(strokes, rng)) for strokes in digit_strokes(images[pick])]
+    return np.stack(canvases), labels[pick].astype(int)
+
+
+def classify_canvases(canvases, model, batch: int = 500):
+    """Predicted digit per canvas, through the app's preprocessing and the model (batched)."""
+    import numpy as np
+    import torch
+
+    from mnistviz.preprocess import preprocess
+
+    inputs = np.stack([preprocess(c) for c in canvases]).astype(np.float32)
+    x = (torch.from_numpy(inputs)[:, None] - model.meta.mean) / model.meta.std
+    with torch.no_grad():
+        logits = torch.cat([model.module(x[i : i + batch])[0] for i in range(0, len(x), batch)])
+    return logits.argmax(1).numpy()
+
+
+def strokes_summary(labels, predicted) -> str:
+    import numpy as np
+
+    right = int((labels == predicted).sum())
+    lines = [f"drawn digits: {right}/{len(labels)} right ({100 * right / max(len(labels), 1):.2f} %)"]
+    for digit in range(10):
+        mine = labels == digit
+        if mine.any():
+            wrong = np.bincount(predicted[mine & (predicted != digit)], minlength=10)
+            misread = ", ".join(f"as {d}: {n}" for d, n in enumerate(wrong) if n)
+            lines.append(f"  {digit}: {100 * (predicted[mine] == digit).mean():6.2f} %  {misread}".rstrip())
+    return "\n".join(lines)
+
+
+def run_strokes(args) -> int:
+    from mnistviz.mnist_data import DataError, load_split
+    from mnistviz.model import ModelError, load_model
+    from mnistviz.resources import bundled_model
+
+    if args.count < 1:
+        print("error: --count must be at least 1", file=sys.stderr)
+        return 1
+    try:
+        images, labels = load_split(args.data, "t10k")
+        model = load_model(args.model or bundled_model())
+    except (DataError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    canvases, labels = drawn_digits(images, labels, args.count, args.seed)
+    print(strokes_summary(labels, classify_canvases(canvases, model)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mnistviz.evaluate")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -66,7 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     photos.add_argument("--model", default=None, help="TorchScript model (default: bundled readout)")
     photos.add_argument("--data", default="data/mnist", help="folder with the MNIST IDX files")
     photos.add_argument("--out", default=None, help="keep the photos in this folder")
+    strokes = commands.add_parser("strokes", help="accuracy on MNIST test digits drawn on the canvas as strokes")
+    strokes.add_argument("--count", type=int, default=5000)
+    strokes.add_argument("--seed", type=int, default=0)
+    strokes.add_argument("--model", default=None, help="TorchScript model (default: bundled readout)")
+    strokes.add_argument("--data", default="data/mnist", help="folder with the MNIST IDX files")
     args = parser.parse_args(argv)
+    if args.command == "strokes":
+        return run_strokes(args)
 
     from mnistviz.mnist_data import DataError, load_split
     from mnistviz.model import ModelError, load_model

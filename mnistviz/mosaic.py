@@ -79,9 +79,13 @@ def fit_zoom(image_w: float, image_h: float, area_w: float, area_h: float, pixel
     to 1 would halve the maps on a small projector)."""
     if image_w <= 0 or image_h <= 0 or area_w <= 0 or area_h <= 0:
         return 0.0
-    fit = min(area_w / image_w, area_h / image_h)
-    device = fit * pixel_ratio
-    return math.floor(device + 1e-9) / pixel_ratio if device >= SNAP_FROM else fit
+    return snap_zoom(min(area_w / image_w, area_h / image_h), pixel_ratio)
+
+
+def snap_zoom(zoom: float, pixel_ratio: float = 1.0) -> float:
+    """`zoom` as `fit_zoom` shows it: from 2:1 up, down to whole device pixels."""
+    device = zoom * pixel_ratio
+    return math.floor(device + 1e-9) / pixel_ratio if device >= SNAP_FROM else zoom
 
 
 # A grid with empty cells must give tiles this much larger to be chosen (it looks ragged).
@@ -102,6 +106,28 @@ def fit_grid(channels: int, height: int, width: int, area_w: float, area_h: floa
         rows, cols = grid
         zoom = fit_zoom(cols * width + (cols - 1) * gap, rows * height + (rows - 1) * gap, area_w, area_h, pixel_ratio)
         return zoom * (1.0 if rows * cols == channels else EMPTY_CELL_PENALTY), grid == default
+
+    return max(grid_choices(channels), key=score)
+
+
+def fit_shared_grid(channels: int, maps: list[tuple[int, int, float, float]],
+                    pixel_ratio: float = 1.0) -> tuple[int, int]:
+    """One (rows, cols) for several stages of `channels` maps, each (height, width, area_w,
+    area_h): the grid whose smallest map on screen is largest, so no stage's maps are drawn
+    larger than another's because it alone chose a wider grid. Ties, and areas not laid out
+    yet, keep `grid_shape`'s default."""
+    default = grid_shape(channels)
+    maps = [m for m in maps if m[2] > 0 and m[3] > 0]
+    if not maps:
+        return default
+
+    def score(grid: tuple[int, int]) -> tuple[float, bool]:
+        rows, cols = grid
+        smallest = min(width * fit_zoom(cols * width + (cols - 1) * gap, rows * height + (rows - 1) * gap,
+                                        area_w, area_h, pixel_ratio)
+                       for height, width, area_w, area_h in maps
+                       for gap in (default_gap(height, width),))
+        return smallest * (1.0 if rows * cols == channels else EMPTY_CELL_PENALTY), grid == default
 
     return max(grid_choices(channels), key=score)
 

@@ -33,11 +33,11 @@ def upscale(image: np.ndarray, size: int = 280) -> np.ndarray:
 def check_models(checks: Checks) -> None:
     from mnistviz.model import ModelError, configure_threads, load_model
     from mnistviz.pipeline import analyse
-    from mnistviz.resources import BUNDLED_MODELS, bundled_model, resource
+    from mnistviz.resources import BUNDLED_MODELS, bundled_model
+    from mnistviz.samples import bundled_samples
 
     configure_threads()
-    with np.load(resource("assets", "samples.npz")) as data:
-        images, labels = data["images"], data["labels"]
+    images, labels = bundled_samples()
     for name in BUNDLED_MODELS:
         try:
             model = load_model(bundled_model(name))

@@ -27,21 +27,21 @@ class Note:
 
 NOTES: dict[str, Note] = {
     "inputDock": Note("What the network sees", (
-        "The network only ever sees a tiny picture: 28 × 28 pixels, each a number from 0 (black) to 1 (white).",
-        "Your drawing is made ready the way the digits the network learned from were: cut to the ink, "
-        "shrunk so its longer side is 20 pixels, then placed so the middle of its ink (its centre of mass) "
-        "sits in the middle of the 28 × 28 square.",
-        "Why? The network learned from tens of thousands of handwritten digits (MNIST) prepared exactly "
-        "like this. A digit drawn in a corner or very small would look strange to it. Untick “Centre like "
-        "MNIST” and watch how the answer often gets worse.",
+        "The network only ever sees a tiny picture: 28 × 28 pixels, each a number from 0 (black) to 1 (white). "
+        "Just before the network, every number is shifted and scaled the way the training digits were "
+        "(“normalised”): black becomes −0.42 and full white 2.82, the numbers “How it's made” shows.",
+        "Your drawing is cut to the ink, shrunk so its longer side is 20 pixels, then placed so the "
+        "middle of its ink (its centre of mass) sits in the middle of the 28 × 28 square.",
+        "Why? The network learned from thousands of handwritten digits (MNIST) made ready like this. "
+        "A digit drawn small in a corner would look strange to it: untick “Centre like MNIST” and watch.",
     )),
     "predictionDock": Note("Prediction: scores become percentages", (
         "At the end the network gives every digit a score (a “logit”). Bigger means “more like this digit”.",
-        "Softmax turns the ten scores into ten percentages that add up to 100 %. Before that, the scores are "
-        "divided by one number (the “temperature”, about 1.1 to 1.2 here), chosen on practice digits so "
+        "Softmax turns the ten scores into ten percentages that add up to 100\u00a0%. Before that, the scores are "
+        "divided by one number (the “temperature”, a little more than 1 here), chosen on practice digits so "
         "that the percentages are about as sure as the network is right.",
         "The big digit is the one with the highest percentage. A score can never make a percentage exactly "
-        "0 % or 100 %, so the most the app shows is “> 99.9 %”.",
+        "0\u00a0% or 100\u00a0%, so the most the app shows is “> 99.9\u00a0%”.",
     )),
     "stageDock1": Note("Conv1 + ReLU: looking for small patterns", (
         "A convolution slides a small 3 × 3 window over the picture. At each spot it multiplies the "

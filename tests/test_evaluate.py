@@ -38,3 +38,57 @@ def test_a_refused_photo_counts_as_wrong(model, tmp_path):
 def test_missing_data_is_an_error(tmp_path, capsys):
     assert evaluate.main(["photos", "--data", str(tmp_path / "nowhere"), "--count", "2"]) == 1
     assert "scripts/fetch_mnist.sh" in capsys.readouterr().err
+
+
+def test_drawn_digits_are_canvas_paintings_of_the_chosen_digits(samples):
+    images, labels = samples
+    canvases, drawn_labels = evaluate.drawn_digits(images, labels, 12, seed=5)
+    assert canvases.shape == (12, 280, 280) and canvases.dtype == "uint8"
+    assert canvases.max() == 255 and (canvases > 0).mean() < 0.3  # ink on paper
+    again, again_labels = evaluate.drawn_digits(images, labels, 12, seed=5)
+    assert (again == canvases).all() and (again_labels == drawn_labels).all()  # seeded
+    assert not (evaluate.drawn_digits(images, labels, 12, seed=6)[0] == canvases).all()
+    assert len(set(drawn_labels.tolist())) > 3  # a random choice of digits, not one class
+
+
+def test_the_shipped_model_reads_drawn_digits(samples, model):
+    images, labels = samples
+    canvases, drawn_labels = evaluate.drawn_digits(images, labels, 100, seed=0)
+    predicted = evaluate.classify_canvases(canvases, model)
+    assert (predicted == drawn_labels).mean() >= 0.95
+    text = evaluate.strokes_summary(drawn_labels, predicted)
+    right = int((predicted == drawn_labels).sum())
+    assert text.startswith(f"drawn digits: {right}/100 right")
+    assert text.count("\n") == 10  # one line per digit
+
+
+def test_batched_classification_agrees_with_the_apps_one_by_one_path(samples, model):
+    from mnistviz.pipeline import analyse
+
+    images, labels = samples
+    canvases, _ = evaluate.drawn_digits(images, labels, 6, seed=1)
+    batched = evaluate.classify_canvases(canvases, model, batch=4)
+    assert batched.tolist() == [int(analyse(c, model).prediction) for c in canvases]
+
+
+def test_strokes_summary_names_the_misreadings():
+    import numpy as np
+
+    text = evaluate.strokes_summary(np.array([4, 4, 4, 9]), np.array([4, 9, 9, 9]))
+    assert text.splitlines()[0] == "drawn digits: 2/4 right (50.00 %)"
+    assert "4:  33.33 %  as 9: 2" in text and "9: 100.00 %" in text
+
+
+def test_strokes_command_prints_accuracy(capsys):
+    assert evaluate.main(["strokes", "--count", "20", "--seed", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("drawn digits: ") and "/20 right" in out
+
+
+def test_strokes_command_refuses_bad_input(tmp_path, capsys):
+    assert evaluate.main(["strokes", "--data", str(tmp_path / "nowhere"), "--count", "2"]) == 1
+    assert "scripts/fetch_mnist.sh" in capsys.readouterr().err
+    assert evaluate.main(["strokes", "--count", "0"]) == 1
+    assert "--count must be at least 1" in capsys.readouterr().err
+    assert evaluate.main(["strokes", "--count", "2", "--model", str(tmp_path / "missing.pt")]) == 1
+    assert "missing.pt" in capsys.readouterr().err

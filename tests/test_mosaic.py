@@ -11,6 +11,7 @@ from mnistviz.mosaic import (
     MosaicLayout,
     StageScale,
     fit_grid,
+    fit_shared_grid,
     fit_zoom,
     grid_choices,
     grid_shape,
@@ -220,3 +221,13 @@ def test_every_grid_round_trips(cols):
 def test_fitted_layout():
     assert MosaicLayout.fitted((10, 28, 28), 1400, 130) == MosaicLayout.for_shape((10, 28, 28), cols=10)
     assert MosaicLayout.fitted((10, 28, 28), 0, 0) == MosaicLayout.for_shape((10, 28, 28))
+
+
+def test_stages_shown_together_share_the_grid_whose_smallest_maps_are_largest():
+    conv, pooled = (28, 28, 700, 110), (14, 14, 700, 125)
+    # Alone they choose differently (the pooled maps' tie goes to the default 2x5)...
+    assert fit_grid(10, *conv) == (1, 10) and fit_grid(10, *pooled) == (2, 5)
+    # ...together, one grid: 2x5 would shrink the 28x28 maps.
+    assert fit_shared_grid(10, [conv, conv, pooled]) == (1, 10)
+    assert fit_shared_grid(10, [conv, (28, 28, 0, 0)]) == (1, 10)  # a dock not laid out yet has none
+    assert fit_shared_grid(10, []) == grid_shape(10)

@@ -63,7 +63,7 @@ def test_the_weight_counts_in_the_notes(model_and_result):
 def test_the_prediction_note_matches_the_probabilities(model_and_result):
     model, result = model_and_result
     temperature = model.meta.temperature
-    assert 1.1 <= temperature <= 1.2 and "about 1.1 to 1.2" in NOTES["predictionDock"].text
+    assert 1.0 < temperature <= 1.2 and "a little more than 1 here" in NOTES["predictionDock"].text
     scaled = result.logits.astype(np.float64) / temperature
     softmax = np.exp(scaled - scaled.max()) / np.exp(scaled - scaled.max()).sum()
     np.testing.assert_allclose(result.probabilities, softmax, atol=1e-6)
@@ -94,3 +94,18 @@ def test_centring_matters_for_a_small_digit_in_a_corner(samples):
             right[centre] += analyse(canvas, model, centre=centre).prediction == label
     assert right[True] >= 0.9 * len(images[::3]) and right[False] <= 0.5 * len(images[::3])
     assert "Centre like MNIST" in NOTES["inputDock"].text and "corner" in NOTES["inputDock"].text
+
+
+def test_the_input_note_gives_the_normalised_values_of_the_model(model_and_result):
+    model, _ = model_and_result
+    mean, std = model.meta.mean, model.meta.std
+    paper, ink = ((v - mean) / std for v in (0.0, 1.0))
+    text = NOTES["inputDock"].text
+    assert "0 (black) to 1 (white)" in text and "normalised" in text
+    assert f"black becomes \u2212{abs(paper):.2f} and full white {ink:.2f}" in text  # −0.42, 2.82
+
+
+def test_a_percent_sign_never_starts_a_line():
+    for name, note in NOTES.items():
+        assert " %" not in note.text, name  # U+00A0 keeps "%" on its number's line (Qt's HTML collapses U+202F)
+    assert "100\u00a0%" in NOTES["predictionDock"].text

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from mnistviz.explain import ConvCell, PoolCell, SumCell, cell_arithmetic
-from mnistviz.ui.explain_common import CELL_EDGE, LazyDock, NumberGrid, diverging_colour, font, number, sum_digits
+from mnistviz.ui.explain_common import CELL_EDGE, LazyDock, NumberGrid, diverging_colour, font, number, written_sum
 from mnistviz.view_state import HoveredCell, ViewState
 
 HINT = "Hover over a cell of a Conv1, Conv2 or MaxPool map to see how its value is made."
@@ -36,10 +36,18 @@ def relu_text(total: float, value: float, digits: int = 2) -> str:
 
 
 def sum_line(what: str, parts_sum: float, bias: float, total: float, value: float) -> str:
-    """"<what> 1.59 + bias −0.42 = 1.17 → ReLU → 1.17", with as many decimals as it takes
-    for the written numbers to add up."""
-    d = sum_digits(parts_sum, bias, total=total)
-    return f"{what} {number(parts_sum, d)} + bias {number(bias, d)} = {relu_text(total, value, d)}"
+    """"<what> 1.59 + bias −0.42 = 1.17 → ReLU → 1.17": two decimals, written so that they
+    add up (explain_common.written_sum)."""
+    (parts_sum, bias), shown_total = written_sum(parts_sum, bias, total=total)
+    shown_value = max(shown_total, 0.0)  # ReLU of the total as written
+    return f"{what} {number(parts_sum)} + bias {number(bias)} = {relu_text(shown_total, shown_value)}"
+
+
+def normalised_note(mean: float, std: float) -> str:
+    """Why the patch shows −0.42 for black: the values the network really multiplies."""
+    paper, ink = (number((v - mean) / std) for v in (0.0, 1.0))
+    return (f"The network sees normalised pixels: (value − {mean:g}) ÷ {std:g}, "
+            f"so blank paper is {paper} and full ink {ink}.")
 
 
 class GridsRow(QWidget):
@@ -169,6 +177,9 @@ class ArithmeticDock(LazyDock):
         conv_layout.setContentsMargins(0, 0, 0, 0)
         conv_layout.addWidget(self.conv_grids)
         conv_layout.addWidget(self.conv_sum)
+        self.conv_note = QLabel(conv_page)  # why black is not 0 in the patch
+        self.conv_note.setWordWrap(True)
+        conv_layout.addWidget(self.conv_note)
         conv_layout.addStretch(1)
         self.pages.addWidget(conv_page)
 
@@ -263,9 +274,12 @@ class ArithmeticDock(LazyDock):
 
     def _show_conv(self, cell: ConvCell) -> None:
         network = self.result.network
-        paper, ink = (number((v - network.mean) / network.std) for v in (0.0, 1.0))
-        self.conv_grids.patch.setToolTip(f"The input pixels under the kernel, normalised as the network sees "
-                                         f"them: blank paper is {paper}, full ink {ink}")
+        size = self.result.input_28.shape[0]
+        half = cell.patch.shape[0] // 2
+        at_edge = min(cell.row, cell.col) < half or max(cell.row, cell.col) >= size - half
+        self.conv_note.setText(normalised_note(network.mean, network.std)
+                               + (" Outside the picture (the padding) it is 0." if at_edge else ""))
+        self.conv_grids.patch.setToolTip("The input pixels under the kernel, normalised as the network sees them")
         self.conv_grids.set_grids(cell.patch, cell.kernel, cell.products, "input patch",
                                   f"kernel {cell.filter + 1}")
         self.conv_sum.setText(sum_line("sum of the nine products", cell.products.sum(), cell.bias, cell.total,
@@ -316,7 +330,8 @@ class ArithmeticDock(LazyDock):
     def set_presentation(self, on: bool) -> None:
         grids = (self.conv_grids.patch, self.conv_grids.kernel, self.conv_grids.products, self.sum_grids.patch,
                  self.sum_grids.kernel, self.sum_grids.products, self.pool_grid)
-        for widget in (*grids, self.message, self.conv_sum, self.sum_text, self.channel_text, self.pool_text,
+        for widget in (*grids, self.message, self.conv_sum, self.conv_note, self.sum_text, self.channel_text,
+                       self.pool_text,
                        self.partials,
                        *self.conv_grids.signs, *self.sum_grids.signs):
             widget.setFont(font(10, on))

@@ -22,50 +22,36 @@ events from them, and mouse events are ignored while a tablet stroke is active.
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QDragEnterEvent,
-    QDropEvent,
     QImage,
     QInputDevice,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
-    QPixmap,
     QPointingDevice,
     QTabletEvent,
 )
 from PySide6.QtWidgets import QWidget
 
 from mnistviz.drawing import POINTER_REACH, Drawing, DrawnStroke
+from mnistviz.ui.canvas_drop import FileDrops
+from mnistviz.ui.canvas_grid import grid_pixmap
+from mnistviz.ui.canvas_history import CanvasHistory, Snapshot
 from mnistviz.preprocess import ImageInputError, fit_into, ink_box, load_drawing
-from mnistviz.resources import SAMPLES, resource
+from mnistviz.samples import sample_canvas
 from mnistviz.ui.stroke_painter import PAPER, StrokePainter, image_to_array, render_drawing
 
 CANVAS_SIZE = 280  # image pixels, 10 per pixel of the network's 28x28 input
-GRID_CELLS = 28
 BRUSH_MIN, BRUSH_MAX = 4, 40
 DEFAULT_BRUSH = 18  # about 1/10 of a digit's height, like MNIST strokes
-UNDO_LEVELS = 200  # 200 x 78 kB snapshots = 16 MB at most
 FALLBACK_FRAME_MS = 16
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """What undo restores: the pixels and the strokes that drew them."""
-
-    image: np.ndarray
-    strokes: tuple[DrawnStroke, ...]
-    recorded: bool  # False when the pixels came from a file or a sample, not from strokes
 
 
 @dataclass
@@ -75,16 +61,10 @@ class _Stroke:
     erase: bool
     from_tablet: bool
     button: Qt.MouseButton
-    before: _Snapshot
+    before: Snapshot
     painter: StrokePainter
     points: list[list[float]]  # [x, y, t_ms, pressure], as recorded in drawing files
     released: bool = False
-
-
-@cache
-def _bundled_samples() -> tuple[np.ndarray, np.ndarray]:
-    with np.load(resource(*SAMPLES)) as data:
-        return data["images"], data["labels"]
 
 
 class Canvas(QWidget):
@@ -103,15 +83,9 @@ class Canvas(QWidget):
         self._brush_size = DEFAULT_BRUSH
         self._eraser = False
         self._grid_visible = False
-        self._grid_cache: tuple[tuple[float, float, float], QPixmap] | None = None
         self._stroke: _Stroke | None = None
         self._hover: QPointF | None = None  # image coordinates of the pointer, for the brush outline
-        self._undo: deque[_Snapshot] = deque(maxlen=UNDO_LEVELS)
-        self._redo: deque[_Snapshot] = deque(maxlen=UNDO_LEVELS)
-        # The strokes since the canvas was last blank, as drawing files record them.
-        self._strokes: tuple[DrawnStroke, ...] = ()
-        self._recorded = True
-        self._clock_start: float | None = None  # monotonic seconds at the drawing's first point
+        self._history = CanvasHistory()  # undo/redo, and the strokes as drawing files record them
         self._sample_turn: dict[int, int] = {}
 
         # Throttle: at most one strokeChanged per frame; a change made while the timer
@@ -124,8 +98,11 @@ class Canvas(QWidget):
         self.setMinimumSize(CANVAS_SIZE, CANVAS_SIZE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMouseTracking(True)  # the brush outline follows the pointer
+        # The canvas holds the keyboard focus (first in the Tab chain, and taken back by every
+        # stroke) so Space never toggles a box clicked earlier outside a quiz.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_TabletTracking)
-        self.setAcceptDrops(True)
+        self._drops = FileDrops(self)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setAccessibleName("Drawing canvas")
         self.setAccessibleDescription("Draw a digit with the left button; the right button erases.")
@@ -165,10 +142,10 @@ class Canvas(QWidget):
             self.gridVisibleChanged.emit(self._grid_visible)
 
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self._history.can_undo()
 
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self._history.can_redo()
 
     def is_empty(self) -> bool:
         """No ink, by the same threshold preprocessing uses."""
@@ -186,16 +163,13 @@ class Canvas(QWidget):
     def drawing(self) -> Drawing | None:
         """The strokes drawn since the canvas was blank; None when the picture came from an
         image file or a sample (a drawing file holds strokes, not pixels)."""
-        if not self._recorded:
-            return None
-        return Drawing(strokes=self._strokes)
+        return self._history.drawing()
 
     def set_drawing(self, drawing: Drawing) -> None:
         """Show a drawing (undoable): its strokes replayed by the canvas's own renderer."""
         self._finish_stroke()
         before = self._snapshot()
-        self._strokes, self._recorded = tuple(drawing.strokes), True
-        self._clock_start = None  # new strokes continue after the drawing's last time
+        self._history.replace(drawing.strokes, recorded=True)
         self._push_undo(before)
         self._write(render_drawing(drawing))
 
@@ -213,7 +187,7 @@ class Canvas(QWidget):
             return
         self._push_undo(before)
         # A blank canvas starts a new drawing; any other picture is pixels, not strokes.
-        self._strokes, self._recorded, self._clock_start = (), not array.any(), None
+        self._history.replace((), recorded=not array.any())
         self._write(array)
 
     def clear(self) -> None:
@@ -234,36 +208,25 @@ class Canvas(QWidget):
 
     def show_sample(self, digit: int) -> None:
         """Show a bundled MNIST test digit of this class; repeated calls cycle through them."""
-        images, labels = _bundled_samples()
-        of_class = np.flatnonzero(labels == digit)
-        if of_class.size == 0:
-            raise ValueError(f"no bundled sample of class {digit!r}")
         turn = self._sample_turn.get(digit, 0)
+        self.set_image_array(sample_canvas(digit, turn))
         self._sample_turn[digit] = turn + 1
-        sample = images[of_class[turn % of_class.size]]
-        # Whole 28x28 field upscaled, so the digit sits where MNIST puts it.
-        self.set_image_array(fit_into(sample, CANVAS_SIZE, margin=0))
 
     def undo(self) -> None:
         self._finish_stroke()
-        if self._undo:
-            self._redo.append(self._snapshot())
-            self._restore(self._undo.pop())
-            self._emit_undo_state()
+        self._restore(self._history.undo(self._snapshot()))
 
     def redo(self) -> None:
         self._finish_stroke()
-        if self._redo:
-            self._undo.append(self._snapshot())
-            self._restore(self._redo.pop())
+        self._restore(self._history.redo(self._snapshot()))
+
+    def _snapshot(self) -> Snapshot:
+        return self._history.snapshot(self.image_array())
+
+    def _restore(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self._write(snapshot.image)
             self._emit_undo_state()
-
-    def _snapshot(self) -> _Snapshot:
-        return _Snapshot(self.image_array(), self._strokes, self._recorded)
-
-    def _restore(self, snapshot: _Snapshot) -> None:
-        self._strokes, self._recorded = snapshot.strokes, snapshot.recorded
-        self._write(snapshot.image)
 
     def _write(self, array: np.ndarray) -> None:
         self._preview_image = self._preview_drawing = None  # any real change makes the canvas live again
@@ -273,9 +236,8 @@ class Canvas(QWidget):
         self.update()
         self._emit_changed_now()
 
-    def _push_undo(self, before: _Snapshot) -> None:
-        self._undo.append(before)
-        self._redo.clear()
+    def _push_undo(self, before: Snapshot) -> None:
+        self._history.push(before)
         self._emit_undo_state()
 
     def _emit_undo_state(self) -> None:
@@ -310,6 +272,7 @@ class Canvas(QWidget):
 
     def _begin_stroke(self, pos: QPointF, erase: bool, from_tablet: bool, button: Qt.MouseButton,
                       pressure: float) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)  # tablet strokes too (Qt gives focus only on clicks)
         if self._preview_image is not None:  # drawing on a replayed moment continues from there
             self._continue_from_preview()
         # The brush size is fixed for the whole stroke, as the drawing file records it.
@@ -348,18 +311,14 @@ class Canvas(QWidget):
         if not np.array_equal(stroke.before.image, self.image_array()):
             tool = "eraser" if stroke.erase else "pen"
             points = np.array(stroke.points, dtype=np.float64)
-            self._strokes += (DrawnStroke(tool, stroke.painter.base_width, points),)
+            self._history.add_stroke(DrawnStroke(tool, stroke.painter.base_width, points))
             self._push_undo(stroke.before)
         self.strokeFinished.emit()
 
     def _record(self, pos: QPointF, pressure: float) -> QPointF:
         """Note a painted point for the drawing file; returns the point as painted."""
         pos = self._within_reach(pos)
-        now = time.monotonic()
-        if self._clock_start is None:  # t_ms continues after the strokes already there
-            last_t = self._strokes[-1].points[-1, 2] if self._strokes else 0.0
-            self._clock_start = now - last_t / 1000
-        t_ms = max((now - self._clock_start) * 1000, self._stroke.points[-1][2] if self._stroke.points else 0.0)
+        t_ms = self._history.time_ms(not_before=self._stroke.points[-1][2] if self._stroke.points else 0.0)
         self._stroke.points.append([pos.x(), pos.y(), t_ms, max(0.0, min(1.0, pressure))])
         return pos
 
@@ -461,33 +420,9 @@ class Canvas(QWidget):
             self.set_drawing(drawing)
         self.update()
 
-    # ----- drag and drop -------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
-
     # Set by the window to open a dropped file off the GUI thread (a photo takes a second);
-    # None: the file is read here, waited for.
+    # None: the file is read at once (see ui/canvas_drop.py).
     open_dropped_file = None
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if not files:
-            self.loadFailed.emit("Only image files from this computer can be dropped here.")
-            return
-        event.acceptProposedAction()
-        if self.open_dropped_file is not None:
-            self.open_dropped_file(files[0])
-            return
-        try:
-            self.load_image_file(files[0])
-        except ImageInputError as exc:
-            self.loadFailed.emit(str(exc))
 
     # ----- geometry and painting -----------------------------------------------------
 
@@ -539,40 +474,13 @@ class Canvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not one_to_one)
         painter.drawImage(view, self._image if self._preview_image is None else self._preview_image)
         if self._grid_visible:
-            painter.drawPixmap(view.topLeft(), self._grid_pixmap(view))
+            painter.drawPixmap(view.topLeft(), grid_pixmap(view.width(), view.height(), self.devicePixelRatioF()))
         self._paint_hover(painter, view)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # a sharp one-pixel border
         painter.setPen(QPen(self.palette().mid().color(), 0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(view.adjusted(0, 0, -1 / self.devicePixelRatioF(), -1 / self.devicePixelRatioF()))
         painter.end()
-
-    def _grid_pixmap(self, view: QRectF) -> QPixmap:
-        """The grid drawn once per view size: 54 lines in Python on every repaint cost ~4 ms."""
-        dpr = self.devicePixelRatioF()
-        key = (view.width(), view.height(), dpr)
-        if self._grid_cache is None or self._grid_cache[0] != key:
-            pixmap = QPixmap(round(view.width() * dpr), round(view.height() * dpr))
-            pixmap.setDevicePixelRatio(dpr)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            grid_painter = QPainter(pixmap)
-            self._paint_grid(grid_painter, QRectF(0, 0, view.width(), view.height()))
-            grid_painter.end()
-            self._grid_cache = (key, pixmap)
-        return self._grid_cache[1]
-
-    def _paint_grid(self, painter: QPainter, view: QRectF) -> None:
-        """A line between the network's pixels; every 7th (a quarter of the field) stronger."""
-        step = view.width() / GRID_CELLS
-        dpr = self.devicePixelRatioF()
-        faint = QPen(QColor(120, 140, 170, 70), 0)  # cosmetic: one device pixel at any scale
-        strong = QPen(QColor(120, 160, 220, 150), 0)
-        for i in range(1, GRID_CELLS):
-            painter.setPen(strong if i % 7 == 0 else faint)
-            offset = round(i * step * dpr) / dpr  # on a device pixel, so lines stay sharp
-            x, y = view.left() + offset, view.top() + offset
-            painter.drawLine(QPointF(x, view.top()), QPointF(x, view.bottom()))
-            painter.drawLine(QPointF(view.left(), y), QPointF(view.right(), y))
 
     def _paint_hover(self, painter: QPainter, view: QRectF) -> None:
         if self._hover is None or self._stroke is not None:

@@ -30,10 +30,14 @@ from mnistviz.ui.explain_common import MINUS, diverging_rgb, number
 
 NO_PIN_TEXT = "Pin a drawing (Edit ▸ Pin drawing for comparison) to compare it with the next one."
 NO_B_TEXT = "A is pinned. Now draw another digit (B) on the canvas."
+PINNED_STATUS = "A is pinned: draw another digit (B) to compare."  # cleared once B is shown
 COLUMNS = ("A · pinned", "B · now", "B − A")
 SHORT_COLUMNS = ("A", "B", "B − A")
 MOSAIC_CHOICES = (5, 2)  # 10 maps as 2 rows of 5 (a wide dock) or 5 rows of 2 (a narrow one)
 DOCK_SHARE = 0.36  # of the window's width, when pinning shows the dock
+DOCK_MIN_WIDTH = 320
+# The maps' column keeps this much beside it (its tabs, the bar chart's 0-9 stay readable).
+RIGHT_COLUMN_KEEPS = 600
 SQUARE_MIN_SHARE = 0.12  # of the panel's picture height, at least, for the input and for the evidence
 
 
@@ -117,18 +121,23 @@ class ComparePanel(QWidget):
         """Maps per mosaic row: 5 (2 rows of 5) in a wide dock, 2 (5 rows of 2) in a narrow,
         tall one; whichever shows the first stage's maps larger."""
         def zoom(columns: int) -> float:
-            shapes = [(28, 28)]  # the input (a square row)
+            shapes, units = [(28, 28)], [28]  # the input (a square row)
             for row in self.comparison.stages:
                 shapes.append(MosaicLayout.for_shape(row.a.shape, cols=min(columns, row.a.shape[0])).shape)
+                units.append(row.a.shape[1])
             if self.comparison.evidence is not None:
                 shapes.append((28, 28))
-            return self._zooms(shapes)[1] if len(shapes) > 1 else 0.0
+                units.append(28)
+            return self._zooms(shapes, units)[1] if len(shapes) > 1 else 0.0
         return max(MOSAIC_CHOICES, key=zoom)
 
-    def _zooms(self, shapes: list[tuple[int, int]]) -> list[float]:
+    def _zooms(self, shapes: list[tuple[int, int]], units: list[int] | None = None) -> list[float]:
         """Screen pixels per picture pixel, per row. The square pictures (input, evidence)
-        get at least SQUARE_MIN_SHARE of the height each, the mosaics share the rest, and
-        whatever width-limited mosaics leave over goes back to the squares."""
+        get at least SQUARE_MIN_SHARE of the height each, the mosaics share the rest so that
+        their maps come out equally large (`units`: a row's map height; 14x14 pooled maps
+        were drawn at half the size of the 28x28 ones), and whatever width-limited mosaics
+        leave over goes back to the squares."""
+        units = units or [h for h, _ in shapes]
         line = self._metrics().height()
         width = self.column_width() - 6
         room = max(0.0, self.height() - line * 1.5 - self.chart_height() - len(shapes) * line * 1.3)
@@ -139,9 +148,10 @@ class ComparePanel(QWidget):
             h, w = shapes[i]
             zooms[i] = min(width / w, room * SQUARE_MIN_SHARE / h)
         left = room - sum(zooms[i] * shapes[i][0] for i in squares)
-        mosaic_height = sum(shapes[i][0] for i in mosaics)
+        in_maps = sum(shapes[i][0] / units[i] for i in mosaics)  # the mosaics' height in maps
+        tile = left / in_maps if in_maps else 0.0
         for i in mosaics:
-            zooms[i] = min(width / shapes[i][1], left / mosaic_height if mosaic_height else 0.0)
+            zooms[i] = min(width / shapes[i][1], tile / units[i])
         spare = room - sum(z * h for z, (h, _) in zip(zooms, shapes))
         for i in squares:
             h, w = shapes[i]
@@ -167,7 +177,7 @@ class ComparePanel(QWidget):
         return QFontMetricsF(self.font())
 
     def chart_height(self) -> float:
-        return max(self._metrics().height() * 7, self.height() * 0.22)
+        return max(self._metrics().height() * 7, self.height() * 0.16)
 
     def column_width(self) -> float:
         return (self.width() - 16) / 3
@@ -178,8 +188,9 @@ class ComparePanel(QWidget):
         line = self._metrics().height()
         column_w = self.column_width()
         shapes = [row.values[0].shape for row in self.rows]
+        units = [row.layout.height if row.layout is not None else h for row, (h, _) in zip(self.rows, shapes)]
         rects, y = [], line * 1.5
-        for (h, w), zoom in zip(shapes, self._zooms(shapes)):
+        for (h, w), zoom in zip(shapes, self._zooms(shapes, units)):
             heading = QRectF(8, y, self.width() - 16, line * 1.15)
             y += line * 1.2
             cells = [QRectF(8 + k * column_w + (column_w - w * zoom) / 2, y, w * zoom, h * zoom) for k in range(3)]
@@ -293,6 +304,7 @@ class CompareTools(QObject):
         super().__init__(window)
         self._window = window
         self.state = window.view_state
+        self._before_pin = None  # (dock state, right column share) to give back on unpinning
         self.dock = CompareDock(lambda: getattr(window, "theme", themes.DARK), window)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock, Qt.Orientation.Horizontal)
         self.dock.hide()
@@ -338,8 +350,18 @@ class CompareTools(QObject):
         self._update_action()
         if result is None:
             self.dock.hide()
+            self._restore_columns()
             return
         window = self._window
+        gallery = getattr(window, "gallery", None)
+        if gallery is not None:  # its note promises every pinned drawing
+            canvas = window.canvas
+            drawing = None if canvas.previewing() else canvas.drawing()
+            gallery.add(drawing if drawing is not None else canvas.shown_array(), result)
+        # Unpinning gives back the columns as they are now (the gallery already in them).
+        if self._before_pin is None and not window.isFullScreen():
+            window.layout().activate()  # the gallery's tab laid out before the sizes are read
+            self._before_pin = (window.saveState(), window.dock_share.share)
         self.dock.setFloating(False)
         # A full-height column at the right edge, wherever a restored layout had put it.
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock, Qt.Orientation.Horizontal)
@@ -347,20 +369,41 @@ class CompareTools(QObject):
         self.dock.raise_()
         self._give_room()
         QTimer.singleShot(0, self, self._give_room)  # again once the column is laid out
-        self._window.statusBar().showMessage("A is pinned: draw another digit (B) to compare.", 8000)
+        self._window.statusBar().showMessage(PINNED_STATUS, 8000)
         self.refresh()
+
+    def _restore_columns(self) -> None:
+        """The docks' sizes from before pinning: Qt gave the Compare column's width back to
+        the canvas's neighbours unevenly, leaving the left column narrow."""
+        saved, self._before_pin = self._before_pin, None
+        window = self._window
+        if saved is None or window.isFullScreen():
+            return
+        gallery = getattr(window, "gallery", None)
+        gallery_shown = gallery is not None and gallery.isVisible()
+        if gallery_shown:
+            gallery.hide()  # restored untabbed on its way to hidden, it grew the window
+        window.restoreState(saved[0])
+        window.dock_share.share = saved[1]
+        if gallery_shown:
+            gallery.appear()  # saved during the pin: it stays
 
     def _sync_dock(self) -> None:
         if self.pinned is None:
             self.dock.hide()
-        else:
+        elif self._window.isFullScreen() or not self.dock.isVisible():
             self.dock.show()
-            self._give_room()
+            self._give_room()  # leaving full screen restored the column as it was: kept
 
     def _give_room(self) -> None:
         window = self._window
         if self.dock.isVisible() and not self.dock.isFloating():
-            window.resizeDocks([self.dock], [max(320, int(window.width() * DOCK_SHARE))], Qt.Orientation.Horizontal)
+            width = compare_width(window.width(), window.centralWidget().minimumSizeHint().width())
+            # The rest shared as the window's share had it, the maps' column keeping its room.
+            maps = max(RIGHT_COLUMN_KEEPS, round((window.width() - width) * window.dock_share.share))
+            window.resizeDocks([self.dock, window.prediction_dock], [width, maps], Qt.Orientation.Horizontal)
+            if not window.isFullScreen():  # kept when the window is resized (window_layout.RightColumnShare)
+                window.dock_share.share = maps / max(1, window.width())
 
     def _update_action(self) -> None:
         self.pin_action.setText("Un&pin drawing (stop comparing)" if self.pinned is not None
@@ -379,11 +422,20 @@ class CompareTools(QObject):
         else:
             try:
                 panel.show_comparison(compare(pinned, current, self.state.selected_class), self.state.colormap)
+                if self._window.statusBar().currentMessage() == PINNED_STATUS:
+                    self._window.statusBar().clearMessage()  # B is on screen: the hint is done
             except CompareError as error:
                 panel.show_message(str(error))
 
     def comparison(self) -> Comparison | None:
         return self.dock.panel.comparison
+
+
+def compare_width(window_width: int, left_column_min: int) -> int:
+    """The Compare column's width: DOCK_SHARE of the window where that leaves the canvas's
+    column and the maps' column their room, else what is left (at least DOCK_MIN_WIDTH)."""
+    left_over = window_width - left_column_min - RIGHT_COLUMN_KEEPS
+    return max(DOCK_MIN_WIDTH, min(int(window_width * DOCK_SHARE), left_over))
 
 
 def untile(shown: ShownRow, which: int) -> np.ndarray:

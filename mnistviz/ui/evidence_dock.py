@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from mnistviz.ui.explain_common import DivergingBar, LazyDock, diverging_rgb, font, number, rgb_image, sum_digits
+from mnistviz.ui.explain_common import DivergingBar, LazyDock, diverging_rgb, font, number, rgb_image, written_sum
 from mnistviz.view_state import ViewState
 
 FIELD = 28
@@ -49,9 +49,9 @@ def sum_text(evidence, index: int, name: str) -> str:
     logit = float(evidence.logits[index])
     total = evidence.total(index)
     if evidence.exact:
-        d = sum_digits(evidence.bias[index], total, total=logit)
-        return (f"logit {name} = bias {number(evidence.bias[index], d)}\n+ evidence {number(total, d)}\n"
-                f"= {number(logit, d)}")
+        (bias, evidence_sum), shown_logit = written_sum(evidence.bias[index], total, total=logit)
+        return (f"logit {name} = bias {number(bias)}\n+ evidence {number(evidence_sum)}\n"
+                f"= {number(shown_logit)}")
     return (f"logit {name} = {number(logit)}\ncovering the drawing part by part changes it by "
             f"{number(total)} in all")
 

@@ -35,14 +35,24 @@ def number(value: float, digits: int = 2, sign: bool = False) -> str:
     return ("+" if sign and text.strip("0.") != "" else "") + text
 
 
-def sum_digits(*parts: float, total: float, most: int = 4) -> int:
-    """Decimals (2 up to `most`) at which the parts, as written, add up to the total as
-    written: "2.41 + 0.00 = 2.42" would look like a mistake to a class."""
-    for digits in range(2, most + 1):
-        written = sum(round(float(p), digits) for p in parts)
-        if abs(written - round(float(total), digits)) < 0.5 * 10 ** -digits:
-            return digits
-    return most
+def written_sum(*parts: float, total: float, digits: int = 2) -> tuple[list[float], float]:
+    """The parts and total to write with `digits` decimals so that, as written, they add up.
+
+    The total is rounded as usual; if the rounded parts miss it, the parts whose rounding
+    lost the most take the difference, one last digit each ("2.41 + 0.00 = 2.42" becomes
+    "2.42 + 0.00 = 2.42"). Every written part stays within one last digit of its value,
+    and the class reads two decimals everywhere instead of "0.5915 + 8.0849 = 8.6764"."""
+    step = 10.0 ** -digits
+    shown_total = round(float(total), digits)
+    shown = [round(float(p), digits) for p in parts]
+    missing = round((shown_total - sum(shown)) / step)
+    if missing and abs(missing) <= len(parts):
+        direction = 1 if missing > 0 else -1
+        # the parts that were rounded furthest away from the direction needed go first
+        order = sorted(range(len(parts)), key=lambda i: (float(parts[i]) - shown[i]) * direction, reverse=True)
+        for i in order[:abs(missing)]:
+            shown[i] = round(shown[i] + direction * step, digits)
+    return shown, shown_total
 
 
 def diverging_lut() -> np.ndarray:

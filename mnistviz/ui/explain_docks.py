@@ -37,6 +37,7 @@ class ExplainDocks(QObject):
         for dock in self.docks:
             dock.listen_to(state)
         window.prediction_dock.listen_to(state)
+        window.prediction_dock.classClicked.connect(self._bring_evidence_forward)  # after toggle_class
         for dock in window.stage_docks:
             dock.listen_to(state)
             dock.cellHovered.connect(self._on_cell_hovered)
@@ -162,8 +163,13 @@ class ExplainDocks(QObject):
         self.input_outline.set_rect((top, left, bottom + 1, right + 1))
         steps = result.steps
         on_canvas = None if steps is None else input_rect_on_canvas((top, left, bottom, right),
-                                                                    self._window.canvas.image_array(), steps)
+                                                                    self._window.canvas.shown_array(), steps)
         self.canvas_outline.set_rect(on_canvas)
+
+    def _bring_evidence_forward(self, _index: int) -> None:
+        """A chosen class is explained in the Evidence dock: bring its tab to the front."""
+        if self.state.selected_class is not None and not self.evidence.isHidden():
+            self.evidence.raise_()
 
     def raise_layer(self, name: str) -> None:
         """Network dock: bring the dock that shows layer `name` to the front."""

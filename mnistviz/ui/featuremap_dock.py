@@ -8,8 +8,10 @@ result fills a preallocated buffer in place and calls
 ``setImage(buffer, autoLevels=False, levels=...)``.
 
 The mosaic's grid follows the dock's shape (1x10 in a wide strip, 2x5, 5x2 in a tall
-one: `MosaicLayout.fitted`). It is chosen again only when the dock is resized or its type
-changes size, never per result; only a new grid reallocates the buffer.
+one: `MosaicLayout.fitted`); docks joined in a `SharedGrid` (the window's three stages)
+choose one grid together, so one stage's maps are not drawn larger than another's. It is
+chosen again only when a dock is resized or its type changes size, never per result; only
+a new grid reallocates the buffer.
 
 Numbers for people are 1-based (filter 1..C, as on the labels and in the exported
 file names); `mapClicked` carries 0-based indices; rows/cols are 0-based pixel
@@ -19,16 +21,17 @@ asks for it with `mapClicked` and tells it about changes with `mapsChanged`.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 from mnistviz import colormaps
-from mnistviz.mosaic import DEFAULT_SCALE_MODE, Levels, MosaicLayout, StageScale
+from mnistviz.mosaic import DEFAULT_SCALE_MODE, Levels, MosaicLayout, StageScale, fit_shared_grid
 from mnistviz.result import Result
 from mnistviz.ui import theme as themes
 from mnistviz.view_state import HoveredCell, ViewState
@@ -88,6 +91,7 @@ class FeatureMapDock(QDockWidget):
         self._theme = themes.DARK
         self.stage_name = ""
         self.layout_: MosaicLayout | None = None
+        self.grid_group: SharedGrid | None = None  # set by SharedGrid
 
         body = QWidget(self)
         self.plot = HeatmapView(body)
@@ -138,6 +142,8 @@ class FeatureMapDock(QDockWidget):
         self._label_points = 0.0  # new labels get their font in _size_labels
         self._maps = self._values = None
         self._use_layout(MosaicLayout.fitted(shape, *self.plot.image_area(), self.plot.devicePixelRatioF()))
+        if self.grid_group is not None:
+            self.grid_group.refit()
 
     def _use_layout(self, layout: MosaicLayout) -> None:
         """A new grid: a new buffer, labels and overlay moved, the image's size told."""
@@ -157,7 +163,15 @@ class FeatureMapDock(QDockWidget):
         """The dock was resized (or its type): the grid that now shows the maps largest."""
         if self.layout_ is None:
             return
-        layout = MosaicLayout.fitted(self.layout_.stage_shape, width, height, self.plot.devicePixelRatioF())
+        if self.grid_group is not None:
+            self.grid_group.refit()
+            return
+        self.use_grid_columns(MosaicLayout.fitted(self.layout_.stage_shape, width, height,
+                                                  self.plot.devicePixelRatioF()).cols)
+
+    def use_grid_columns(self, cols: int) -> None:
+        """Show the maps in `cols` columns (a new grid only if it differs)."""
+        layout = MosaicLayout.for_shape(self.layout_.stage_shape, cols=cols)
         if layout != self.layout_:
             self._use_layout(layout)
             self._upload()
@@ -371,3 +385,46 @@ class FeatureMapDock(QDockWidget):
     def open_map(self, index: int) -> None:
         """Ask for map `index` (0-based) enlarged: emits mapClicked(stage_index, index)."""
         self.mapClicked.emit(self.stage_index, index)
+
+
+class SharedGrid(QObject):
+    """Stage docks that choose their mosaic's grid together (`fit_shared_grid`): the one
+    whose smallest map on screen is largest, for every dock with as many maps. Alone, each
+    dock took the grid best for its own shape, and a slightly taller MaxPool dock showed its
+    14x14 maps in 2x5, larger than the 28x28 maps above it in 1x10."""
+
+    def __init__(self, docks: list[FeatureMapDock], parent: QObject | None = None):
+        super().__init__(parent)
+        self.docks = docks
+        for dock in docks:
+            dock.grid_group = self
+            dock.plot.placed.connect(self.limit_zooms)  # the room a layout really gave
+        self.refit()
+
+    def refit(self) -> None:
+        groups: dict[int, list[FeatureMapDock]] = {}
+        for dock in self.docks:
+            if dock.layout_ is not None:
+                groups.setdefault(dock.layout_.channels, []).append(dock)
+        for channels, docks in groups.items():
+            shown = [d for d in docks if not d.isHidden()]  # a closed dock has no say
+            maps = [(d.layout_.height, d.layout_.width, *d.plot.image_area()) for d in shown]
+            _, cols = fit_shared_grid(channels, maps, docks[0].plot.devicePixelRatioF())
+            for dock in docks:
+                dock.use_grid_columns(cols)
+        self.limit_zooms()
+
+    def limit_zooms(self) -> None:
+        """In one grid a taller dock still zooms further: maps of a stage are drawn no larger
+        than those of the stages with finer maps (pooled 14x14 maps never larger than the
+        28x28 ones), and stages with maps of one size all as large as the smallest of them."""
+        docks = [d for d in self.docks if d.layout_ is not None]
+        finer_tile = math.inf  # the smallest map on screen among the finer stages done so far
+        for size in sorted({d.layout_.height * d.layout_.width for d in docks}, reverse=True):
+            same = [d for d in docks if d.layout_.height * d.layout_.width == size]
+            tiles = [d.plot.natural_zoom() * d.layout_.width for d in same if not d.isHidden()]
+            limit_tile = min([t for t in tiles if t > 0] + [finer_tile])
+            for dock in same:
+                dock.plot.set_zoom_limit(limit_tile / dock.layout_.width)
+            shown = [d.plot.zoom() * d.layout_.width for d in same if not d.isHidden() and d.plot.zoom() > 0]
+            finer_tile = min(shown + [finer_tile])

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 OUTLINE = QColor(255, 200, 0)  # the same yellow as the Filters dock's highlight
+RIM = 5.0  # px: the dark rim's width
 
 
 class FieldOverlay(QWidget):
@@ -48,14 +49,30 @@ class FieldOverlay(QWidget):
     def widget_rect(self) -> QRectF | None:
         return None if self.rect_on_image is None else self._to_widget(self.rect_on_image)
 
+    def image_bounds(self) -> QRectF | None:
+        """Where the whole image is shown, if the mapping says (`to_widget.image_extent`)."""
+        extent = getattr(self._to_widget, "image_extent", None)
+        return None if extent is None else self._to_widget(extent)
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         rect = self.widget_rect()
         if rect is None:
             return
         painter = QPainter(self)
+        bounds = self.image_bounds()
+        if bounds is not None:
+            # A field at the image's edge: the outline stays inside the frame, drawn whole.
+            rect = rect.intersected(bounds)
+            if rect.isEmpty():
+                return
+            inset = RIM / 2
+            inner = bounds.adjusted(inset, inset, -inset, -inset)
+            rect = QRectF(QPointF(max(rect.left(), inner.left()), max(rect.top(), inner.top())),
+                          QPointF(min(rect.right(), inner.right()), min(rect.bottom(), inner.bottom())))
+            painter.setClipRect(bounds)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(0, 0, 0, 160), 5))  # a dark rim: visible on white ink too
+        painter.setPen(QPen(QColor(0, 0, 0, 160), RIM))  # a dark rim: visible on white ink too
         painter.drawRect(rect)
         painter.setPen(QPen(OUTLINE, 2.5))
         painter.drawRect(rect)
@@ -74,6 +91,7 @@ def square_view(widget: QWidget, image_size: float) -> Callable[[tuple[float, fl
         t, l, b, r = rect
         return QRectF(left + l * scale, top + t * scale, (r - l) * scale, (b - t) * scale)
 
+    to_widget.image_extent = (0.0, 0.0, float(image_size), float(image_size))
     return to_widget
 
 
@@ -85,4 +103,5 @@ def pixel_view(view, field: int = 28) -> Callable[[tuple[float, float, float, fl
         t, l, b, r = rect
         return QRectF(shown.left() + l * scale, shown.top() + t * scale, (r - l) * scale, (b - t) * scale)
 
+    to_widget.image_extent = (0.0, 0.0, float(field), float(field))
     return to_widget

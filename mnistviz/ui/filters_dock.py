@@ -12,14 +12,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from mnistviz.ui.explain_common import DivergingBar, LazyDock, diverging_rgb, font
+from mnistviz.ui.explain_common import CELL_EDGE, DivergingBar, LazyDock, diverging_rgb, font
 from mnistviz.view_state import HoveredCell, ViewState
 
 HIGHLIGHT = QColor(255, 200, 0)
+MIN_UNIT_FOR_CELL_LINES = 5  # px per weight: below it, lines between weights would hide their colours
 NO_FILTERS = "This model's filters could not be read, so they cannot be shown."
 EMPTY = "Draw a digit: the filters of the loaded model appear here."
 
@@ -72,7 +73,7 @@ class KernelsView(QWidget):
     GAP = 3.0
     TEXT = ("Top row: Conv1's kernels, one per map.\n"
             "Grid: Conv2's kernels. Row = the map it makes, column = the Conv1 map it reads.\n"
-            "Red: positive weight · blue: negative · one scale for all (the strongest 2 % show at full colour).")
+            "Red: positive weight · blue: negative · one scale for all (the strongest 2\u00a0% show at full colour).")
     TEXT_ROOM = 150.0  # px the explanation needs beside the grid, else it is left out
 
     def _shape(self) -> tuple[int, int, int]:
@@ -162,6 +163,19 @@ class KernelsView(QWidget):
             r, g, b = colours[y, x]
             painter.fillRect(QRectF(rect.left() + x * unit, rect.top() + y * unit, unit, unit),
                              QColor(int(r), int(g), int(b)))
+        # A zero weight is white: on the light theme's white page it needs edges to be seen.
+        painter.save()
+        painter.setPen(QPen(CELL_EDGE, 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if unit >= MIN_UNIT_FOR_CELL_LINES:
+            for i in range(1, kw):
+                x = round(rect.left() + i * unit) + 0.5
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            for i in range(1, kh):
+                y = round(rect.top() + i * unit) + 0.5
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        painter.restore()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)

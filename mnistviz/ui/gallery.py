@@ -16,6 +16,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QDockWidget, QListView, QListWidget, QListWidgetItem
 
 from mnistviz.drawing import Drawing
+from mnistviz.formatting import format_probability
 from mnistviz.ui.stroke_painter import render_drawing
 
 MAX_ENTRIES = 40  # a lesson's worth; the oldest goes first
@@ -33,7 +34,7 @@ def caption_for(result) -> str:
     if result is None:
         return "no answer"
     best = int(result.prediction)
-    return f"{result.classes[best]} · {result.probabilities[best] * 100:.0f} %"
+    return f"{result.classes[best]} · {format_probability(result.probabilities[best])}"  # never "100 %"
 
 
 class GalleryDock(QDockWidget):
@@ -59,6 +60,8 @@ class GalleryDock(QDockWidget):
         self.strip.itemClicked.connect(lambda item: self.restore(self.strip.row(item)))
         self.strip.setMinimumHeight(THUMBNAIL + 2 * self.fontMetrics().height() + 16)
         self.setWidget(self.strip)
+        # View ▸ Gallery shows it where it was added: into the Input dock's tabs, as `appear`.
+        self.toggleViewAction().triggered.connect(lambda on: on and (self._tab_with_input(), self.raise_()))
 
     def add(self, picture: Drawing | np.ndarray, result) -> None:
         """Keep `picture` (a Drawing, or a uint8 280x280 image) with its answer; shows the strip."""
@@ -78,7 +81,21 @@ class GalleryDock(QDockWidget):
         item.setToolTip(f"{entry.caption}: click to put it back on the canvas")
         self.strip.addItem(item)
         self.strip.scrollToItem(item)
-        self.show()
+        self.appear()
+
+    def appear(self) -> None:
+        """Tabbed with the Input dock, in front, when it first appears: a dock of its own under
+        the canvas made the window taller than a 1280x800 screen."""
+        if self.isHidden():
+            self._tab_with_input()
+            self.show()
+            self.raise_()
+
+    def _tab_with_input(self) -> None:
+        input_dock = getattr(self._window, "input_dock", None)
+        if (input_dock is not None and not self.isFloating() and input_dock.isVisible()
+                and not input_dock.isFloating() and self not in self._window.tabifiedDockWidgets(input_dock)):
+            self._window.tabifyDockWidget(input_dock, self)
 
     def restore(self, index: int) -> None:
         if not 0 <= index < len(self.entries):

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from mnistviz import colormaps
 from mnistviz.export import format_value
-from mnistviz.mosaic import Levels, fit_zoom
+from mnistviz.mosaic import Levels, fit_zoom, snap_zoom
 from mnistviz.ui import theme as themes
 
 HINT = "Hover over a map to read its values · click a map to enlarge it"
@@ -320,6 +320,7 @@ class HeatmapView(pg.GraphicsLayoutWidget):
         self._image_size = (1.0, 1.0)
         self._area = (0.0, 0.0)
         self._zoom = 0.0  # planned: logical pixels per image pixel
+        self._zoom_limit = math.inf  # set_zoom_limit
         self._shown_zoom = 0.0  # as placed in the view box the layout gave
         self.set_theme(themes.DARK)
         # geometryChanged, not sigResized: a move also shifts the image off whole pixels.
@@ -343,6 +344,29 @@ class HeatmapView(pg.GraphicsLayoutWidget):
             self._image_size = (float(width), float(height))
             self._apply_zoom()
 
+    def set_zoom_limit(self, limit: float) -> None:
+        """Never zoom in further than `limit` (snapped like every zoom): maps shown beside
+        another view's are not drawn larger than its (`featuremap_dock.SharedGrid`)."""
+        if limit != self._zoom_limit:
+            self._zoom_limit = limit
+            if self._image_size is not None:
+                self._apply_zoom()
+
+    def natural_zoom(self) -> float:
+        """The zoom the image would be shown at without a limit (0 before a layout)."""
+        if self._image_size is None:
+            return 0.0
+        image_w, image_h = self._image_size
+        area_w, area_h = self._area
+        # The view box's height as laid out (its width follows the zoom: not a limit here).
+        height = min(area_h, self.view_box.size().height() or area_h)
+        return fit_zoom(image_w, image_h, area_w, height, self.devicePixelRatioF())
+
+    def _limited(self, zoom: float) -> float:
+        if math.isinf(self._zoom_limit):
+            return zoom
+        return min(zoom, snap_zoom(self._zoom_limit, self.devicePixelRatioF()))
+
     def zoom(self) -> float:
         """Logical screen pixels per image pixel, as shown."""
         return self._shown_zoom
@@ -358,7 +382,7 @@ class HeatmapView(pg.GraphicsLayoutWidget):
 
     def _apply_zoom(self) -> None:
         image_w, image_h = self._image_size
-        self._zoom = fit_zoom(image_w, image_h, *self._area, self.devicePixelRatioF())
+        self._zoom = self._limited(fit_zoom(image_w, image_h, *self._area, self.devicePixelRatioF()))
         # The view box only as wide as the image: the spacers centre image and colour bar.
         self.view_box.setMaximumWidth(max(1.0, math.ceil(image_w * self._zoom)))
         self._place_image()
@@ -373,7 +397,7 @@ class HeatmapView(pg.GraphicsLayoutWidget):
             return
         zoom, ratio = self._zoom, self.devicePixelRatioF()
         if zoom <= 0 or image_w * zoom > box_w + 0.5 or image_h * zoom > box_h + 0.5:
-            zoom = fit_zoom(image_w, image_h, box_w, box_h, ratio)  # the layout gave less room
+            zoom = self._limited(fit_zoom(image_w, image_h, box_w, box_h, ratio))  # the layout gave less room
         corner = self.view_box.scenePos()
         left = round((corner.x() + (box_w - image_w * zoom) / 2) * ratio) / ratio - corner.x()
         top = round((corner.y() + (box_h - image_h * zoom) / 2) * ratio) / ratio - corner.y()
@@ -456,6 +480,9 @@ class HeatmapView(pg.GraphicsLayoutWidget):
         if label != self._label:
             self._label = label
             axis.setLabel(label)
+            # pyqtgraph centres the label along the axis only on a resize, by the old text's
+            # length: a label set later stuck out past the view's edge ("activatio").
+            axis.resizeEvent()
 
     def axis_label(self) -> str:
         """The axis label shown now."""

@@ -198,11 +198,17 @@ def _or(action: QAction | None) -> str:
     return f", or <b>{html.escape(text)}</b>," if text else ""
 
 
+def _key_names(*actions: QAction | None) -> str:
+    """"<b>Ctrl+Left</b> and <b>Ctrl+Right</b>": the keys as the actions really have them."""
+    return " and ".join(f"<b>{html.escape(key_text(a))}</b>" for a in actions if a is not None and key_text(a))
+
+
 def how_to_html(window) -> str:
     panel = window.panel
     stages = getattr(window.model_info, "stage_names", None) or ("Conv1 + ReLU", "Conv2 + ReLU", "MaxPool")
     stage_list = ", ".join(f"<b>{html.escape(s)}</b>" for s in stages)
     sample = getattr(window, "sample_actions", None)
+    replay = getattr(window, "replay", None)
     sample_keys = " (<b>Ctrl+0</b> … <b>Ctrl+9</b>)" if sample is None else (
         f" (<b>{html.escape(key_text(sample[0]))}</b> … <b>{html.escape(key_text(sample[-1]))}</b>)")
     return f"""
@@ -223,11 +229,29 @@ starts again. The <b>Brush</b> slider, or <b>[</b> and <b>]</b>, change the line
 the way the digits the network learned from were. Tick <i>Show steps</i> to see how that is
 done; untick <i>Centre like MNIST</i> to see why it matters.</li>
 <li><b>Prediction</b>: the network's answer in large type, how sure it is, and a bar for
-every digit. It is never completely sure, so the most it says is “&gt; 99.9 %”.</li>
+every digit. It is never completely sure, so the most it says is “&gt; 99.9&nbsp;%”.</li>
 <li>{stage_list}: the feature maps, one small picture per filter. Bright means the filter
 found its pattern there. Hover over a map to read a value in the status bar at the bottom;
 click a map to see it large.</li>
+<li><b>Evidence</b>: which parts of the drawing pushed the answer up (red) or down (blue).
+Click another bar in <i>Prediction</i> to see the evidence for that digit; click it again to go back.</li>
+<li><b>How it's made</b>: hover over one square of a feature map and this panel writes out the
+sum that made it: the 3 × 3 pixels times the 3 × 3 weights, plus the bias, then ReLU. The
+pixels are the network's normalised values, so black paper is about −0.42.</li>
+<li><b>Filters</b>: the weights the network learned; red raises a sum, blue lowers it. They
+are the same for every drawing.</li>
+<li><b>Network</b>: the layers in order, their sizes and how many numbers each learned. Click
+a layer to bring its panel to the front.</li>
 </ul>
+<p>The panels beside <i>Prediction</i> and <i>MaxPool</i> are tabs: click a tab's name to see it.</p>
+
+<h3>Watch the drawing again</h3>
+<p>The timeline under the canvas shows how sure the network was of each digit while you drew.
+<b>Play</b>{_keys(replay.play_action if replay else None)} replays the drawing and every panel follows;
+drag the slider to any moment. {_key_names(*(replay.back_action, replay.forward_action) if replay else ())}
+step one stroke back or on, {_key_names(replay.start_action if replay else None)} goes to the first
+touch and {_key_names(replay.live_action if replay else None)} back to the whole drawing
+(<b>View ▸ Replay</b> has them all). Drawing on a replayed moment goes on from there.</p>
 
 <h3>Try the network's own test digits</h3>
 <p>The <b>Samples</b> menu{sample_keys} puts a real digit from the MNIST test set on the
@@ -237,6 +261,7 @@ canvas; choose the same digit again for another example.</p>
 <p><b>File ▸ Open image or drawing…</b>{_keys(getattr(window, "open_image_action", None))}, or drag a
 picture file onto the canvas. A photo or scan of dark writing on light paper works too:
 mnistviz turns it into white on black, like the digits the network learned from.</p>
+<h3>Save a drawing</h3>
 <p><b>File ▸ Save drawing…</b>{_keys(getattr(window, "save_drawing_action", None))} keeps what you
 drew as a drawing file (the strokes, not a picture); opening it later draws exactly the same
 digit again.</p>
@@ -246,11 +271,22 @@ digit again.</p>
 the screen and makes the type larger for a projector; press it again{_or(getattr(window, "leave_action", None))}
 to leave. Panels can be
 dragged, floated and closed; <b>View ▸ Reset layout</b> puts them all back.</p>
+<p>The <b>?</b> on a panel's title bar explains that panel in plain words.</p>
+
+<h3>Quiz</h3>
+<p><b>View ▸ Quiz mode</b>{_keys(getattr(window, "quiz_action", None))} hides the network's answer.
+Everyone guesses, then <b>Space</b> reveals it; draw again for the next question.
+Esc leaves the quiz.</p>
+
+<h3>Compare two drawings</h3>
 <p><b>Edit ▸ Pin drawing for comparison</b>{_keys(getattr(window, "pin_action", None))} keeps
 the drawing as A; draw another (B) and the <b>Compare</b> panel shows A, B and B − A for every
-stage. <b>View ▸ Quiz mode</b>{_keys(getattr(window, "quiz_action", None))} hides the answer until
-you press <b>Space</b>, so the class guesses first. The <b>?</b> on a panel's title bar explains
-that panel in plain words.</p>
+stage, with both answers below. Choose the same menu item again to unpin.</p>
+
+<h3>Gallery</h3>
+<p>Every drawing you save or pin is kept in the <b>Gallery</b> (<b>View ▸ Gallery</b>) with the
+network's answer. Click one to put it back on the canvas. The gallery is emptied when the app
+closes: save the drawings you want to keep.</p>
 
 <h3>Keep the results</h3>
 <p><b>File ▸ Export feature maps…</b>{_keys(getattr(window, "export_action", None))} saves,
@@ -266,7 +302,7 @@ def show_about(window) -> QMessageBox:
     info = window.model_info
     model = "No model loaded." if info is None else (
         f"<b>Model:</b> {html.escape(info.name)}<br>{html.escape(info.architecture or '')}<br>"
-        + ("" if info.test_accuracy is None else f"Test accuracy: {info.test_accuracy * 100:.2f} %<br>")
+        + ("" if info.test_accuracy is None else f"Test accuracy: {info.test_accuracy * 100:.2f}&nbsp;%<br>")
         + f"Trained on: {html.escape(info.trained_on or 'unknown')}<br>Temperature: {info.temperature:.3f}<br>"
         f"File: {html.escape(str(info.path))}"
     )

@@ -60,9 +60,13 @@ class InputDock(QDockWidget):
             f"as the MNIST digits were. Off: the whole canvas is shrunk to {FIELD_SIZE}x{FIELD_SIZE}."
         )
         self.centre_box.toggled.connect(self.centringToggled)
+        # Tab still reaches the boxes, but a click leaves no focus behind: Space must not
+        # later flip the centring (and the answer) outside a quiz.
+        self.centre_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.steps_box = QCheckBox("Show steps")
         self.steps_box.setToolTip("Show how the canvas becomes the network's input, step by step")
         self.steps_box.toggled.connect(self._show_page)
+        self.steps_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         options = QHBoxLayout()
         options.addWidget(self.centre_box)

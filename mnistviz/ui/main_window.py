@@ -25,7 +25,7 @@ from mnistviz import colormaps
 from mnistviz.resources import BUNDLED_MODELS, bundled_model
 from mnistviz.ui.canvas_panel import CanvasPanel
 from mnistviz.ui.explain_docks import ExplainDocks
-from mnistviz.ui.featuremap_dock import FeatureMapDock
+from mnistviz.ui.featuremap_dock import FeatureMapDock, SharedGrid
 from mnistviz.ui import drawing_files
 from mnistviz.ui.image_open_job import WindowImageOpener
 from mnistviz.ui.input_dock import InputDock
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.input_dock = InputDock(self)
         self.prediction_dock = PredictionDock(self)
         self.stage_docks = [FeatureMapDock(index, self) for index in range(3)]
+        self.stage_grid = SharedGrid(self.stage_docks, self)  # one grid for the three stages
         self.map_viewer = MapViewer(self.stage_docks, self)  # one enlarged map for every stage
         self._place_docks()
         self.explain = ExplainDocks(self)  # self.view_state, Evidence / arithmetic / Filters / Network docks
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState()
         self._restore_settings()
         self.compare.dock.hide()  # a pin does not outlive a session (the layout saved it shown)
+        self.gallery.hide()  # nor do the gallery's drawings
         if self.settings.problem_message():  # said once the window is up, not before it
             QTimer.singleShot(0, self, lambda: self.tell_user("Settings reset", self.settings.problem_message()))
 
@@ -141,7 +143,8 @@ class MainWindow(QMainWindow):
         self.model_label.setTextFormat(Qt.TextFormat.PlainText)  # a model's name is text, never markup
         self.timing_label = QLabel("")
         self.timing_label.setToolTip("preprocessing · inference · stroke to screen, in milliseconds")
-        self.statusBar().addWidget(self.model_label, 1)
+        # Permanent (right-hand) widgets are never covered by, nor painted over, a status message.
+        self.statusBar().addPermanentWidget(self.model_label)
         self.statusBar().addPermanentWidget(self.timing_label)
 
     # --- settings -------------------------------------------------------------------------
@@ -178,9 +181,12 @@ class MainWindow(QMainWindow):
         for dock in (self.input_dock, self.prediction_dock, *self.stage_docks):
             dock.setFloating(False)
             dock.show()
+        self.gallery.hide()  # shown untabbed on its way to hidden, it grew the window past the screen
         self.restoreState(self._default_state)
         window_layout.share_dock_space(self, self._right_docks(), [self.input_dock], self.size())
         self.explain.place()  # tabbed in again at those shares (the default state has them hidden)
+        if self.gallery.entries:
+            self.gallery.appear()  # tabbed with the Input dock again
         self.dock_share.share = window_layout.RIGHT_COLUMN_SHARE
 
     # --- choices --------------------------------------------------------------------------
@@ -415,6 +421,8 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         if self._shown_before:
             self.dock_share.window_resized()
+            # A dock that appears (the gallery, Compare) may grow the window past the screen's edge.
+            QTimer.singleShot(0, self, lambda: window_layout.keep_on_screen(self))
 
     def event(self, event) -> bool:
         handled = super().event(event)

@@ -67,6 +67,14 @@ def bars_thumbnail(probabilities: np.ndarray, winner: int, height: int = 24) -> 
     return rgb
 
 
+MENU_TEXT = "Network (layers and sizes)"
+
+
+def _total_text(network) -> str | None:
+    """"20 620": the network's learned numbers, thousands apart; None without a network."""
+    return None if network is None else f"{network.total_parameters:,}".replace(",", " ")
+
+
 class NetworkDock(LazyDock):
     """objectName ``networkDock``; `layerClicked(name)` for a clicked row."""
 
@@ -101,6 +109,7 @@ class NetworkDock(LazyDock):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.total)
         self.set_body(body)
+        self.toggleViewAction().setText(MENU_TEXT)
         self.set_theme(self.theme)
         self.set_presentation(False)
 
@@ -165,10 +174,19 @@ class NetworkDock(LazyDock):
         self.table.setIconSize(QSize(max(widest, height), height))
         for row in range(len(layers)):
             self.table.setRowHeight(row, height + 4)
-        total = None if network is None else f"{network.total_parameters:,}".replace(",", " ")
+        total = _total_text(network)
         self.total.setText("" if total is None else f"Total: {total} learned numbers (parameters)")
-        # In the title too: the total stays in sight when the table has to scroll.
+        self._show_title()
+
+    def show_result(self, result) -> None:
+        super().show_result(result)
+        self._show_title()  # cheap, so even while hidden: the tab must not name the last model's total
+
+    def _show_title(self) -> None:
+        """The total in the title too: it stays in sight when the table has to scroll."""
+        total = _total_text(None if self.result is None else getattr(self.result, "network", None))
         self.setWindowTitle("Network" if total is None else f"Network · {total} parameters")
+        self.toggleViewAction().setText(MENU_TEXT)  # Qt copies the title into it: the View menu keeps its name
 
     def set_theme(self, theme) -> None:
         super().set_theme(theme)

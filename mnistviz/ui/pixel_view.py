@@ -4,9 +4,9 @@ Shared by the Input dock's input view and its steps view."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from mnistviz.preprocess import FIELD_SIZE
 
@@ -172,6 +172,13 @@ class Caption(QLabel):
         painter = QPainter(self)
         painter.setPen(self.palette().windowText().color())
         painter.drawText(self.contentsRect(), int(self.alignment()), self.shown_text())
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.shown_text() != self.text():
+            step_tip = self.parentWidget().toolTip() if self.parentWidget() is not None else ""
+            QToolTip.showText(event.globalPos(), "\n".join(t for t in (self.text(), step_tip) if t), self)
+            return True
+        return super().event(event)
 
 
 class Step(QWidget):

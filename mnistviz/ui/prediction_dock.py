@@ -18,6 +18,8 @@ from mnistviz.result import Result
 from mnistviz.ui import theme as themes
 
 BAR_WIDTH = 0.7
+SELECTION_WIDTH = 0.96
+ANSWER_CAPTION = "the network's answer"
 EMPTY_TEXT = "?"
 
 # Font sizes in points: (normal, presentation)
@@ -86,6 +88,11 @@ class PredictionDock(QDockWidget):
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=BAR_WIDTH,
                                     brush=self._brush, pen=None)
         self.plot.addItem(self.bars)
+        # The chosen class's whole column is tinted: its bar may be too small to see an outline on.
+        self.selection_band = pg.BarGraphItem(x=[0], height=[1.0], width=SELECTION_WIDTH, pen=None)
+        self.selection_band.setZValue(-5)
+        self.selection_band.setVisible(False)
+        self.plot.addItem(self.selection_band)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_plot_clicked)
         self.plot_widget.setToolTip("Click a bar to see the evidence for that class; click it again to go back")
 
@@ -142,7 +149,7 @@ class PredictionDock(QDockWidget):
             return  # style sheets re-polish the widget: only on a change
         self._empty_look = empty
         self._colour_labels()
-        self.caption.setText("Draw a digit" if empty else "the network's answer")
+        self._show_caption()
 
     def _colour_labels(self) -> None:
         colour = self._theme.plot_dim_text if self._empty_look else self._theme.winner
@@ -190,7 +197,7 @@ class PredictionDock(QDockWidget):
         # Room for the widest text, so the bars do not jump when the prediction changes.
         probability = QFontMetrics(self.probability_label.font())
         widest = max(*(probability.horizontalAdvance(text) for text in WIDEST_PROBABILITY_TEXTS),
-                     QFontMetrics(self.caption.font()).horizontalAdvance("the network's answer"))
+                     QFontMetrics(self.caption.font()).horizontalAdvance(ANSWER_CAPTION))
         self.digit_label.setMinimumWidth(widest + 16)
         self.plot.getAxis("left").setWidth(80 if on else 48)
         self.plot.getAxis("bottom").setHeight(36 if on else 24)
@@ -218,9 +225,31 @@ class PredictionDock(QDockWidget):
 
     def _outline_selected(self) -> None:
         pens = [None] * len(self._classes)
-        if self._selected is not None and self._selected < len(pens):
+        chosen = self._selected is not None and self._selected < len(pens)
+        if chosen:
             pens[self._selected] = pg.mkPen(self._theme.plot_text, width=3, style=Qt.PenStyle.DashLine)
+            band = themes.qcolor(self._theme.highlight)
+            band.setAlpha(90)
+            self.selection_band.setOpts(x=[self._selected], height=[1.0], width=SELECTION_WIDTH,
+                                        brush=pg.mkBrush(band),
+                                        pen=pg.mkPen(self._theme.highlight, width=2, style=Qt.PenStyle.DashLine))
+        self.selection_band.setVisible(chosen)
         self.bars.setOpts(pens=pens)
+        self._show_caption()
+
+    def _show_caption(self) -> None:
+        if self._empty_look is None:
+            return
+        if self._empty_look:
+            self.caption.setText("Draw a digit")
+        elif self._selected is not None and self._selected < len(self._classes):
+            self.caption.setText(f"showing evidence for {self._classes[self._selected]}")
+        else:
+            self.caption.setText(ANSWER_CAPTION)
+
+    def chosen_column(self) -> int | None:
+        """The class whose column is tinted as chosen, or None (for tests)."""
+        return int(self.selection_band.opts["x"][0]) if self.selection_band.isVisible() else None
 
     def selected_class(self) -> int | None:
         return self._selected

@@ -1,7 +1,7 @@
 """The Input dock's steps page: how the canvas became the network's input, one picture per
 step; for a digit opened from a photo, first how the photo became the canvas.
 
-Drawn digit:   1 crop · 2 longer side 20 px · 3 shift · 4 the 28x28 input   (two by two,
+Drawn digit:   1 crop · 2 scale (longer side 20 px) · 3 centre · 4 the 28x28 input (two by two,
                or in a row when that shows them larger)
 From a photo:  1 the photo · 2 paper removed · 3 digit on the canvas        (a row of three)
                4 crop · 5 longer side 20 px · 6 shift · 7 the 28x28 input   (a row of four)
@@ -16,16 +16,24 @@ from mnistviz.preprocess import FIELD_SIZE, FIT_SIZE, Steps, centre_of_mass
 from mnistviz.ui.pixel_view import Step
 
 PHOTO_CAPTIONS = ("Photo", "Paper removed", "Digit kept")
-# Each caption on one line: under the photo's row the four steps share the dock's width.
-MNIST_CAPTIONS = {False: ("Crop to the ink", f"Longer side {FIT_SIZE} px"),
-                  True: ("Crop to ink", f"Scale to {FIT_SIZE} px")}
+# One short word each, so four captions fit side by side even in presentation type (read
+# from the back of a room); the tooltips say the rest.
+MNIST_CAPTIONS = ("Crop", "Scale", "Centre", f"{FIELD_SIZE}×{FIELD_SIZE}")
+SKIPPED = "Skipped"
+MNIST_TIPS = (
+    "Cut to the ink: the empty canvas around the digit goes",
+    f"Scaled so its longer side is {FIT_SIZE} pixels, as the MNIST digits were",
+    f"Moved so the ink's centre of mass (●) sits on the middle (✚) of the {FIELD_SIZE}×{FIELD_SIZE} field",
+    f"The {FIELD_SIZE}×{FIELD_SIZE} input the network receives",
+)
+SKIPPED_TIP = (f"“Centre like MNIST” is off: nothing is scaled or moved, the whole canvas is "
+               f"shrunk to {FIELD_SIZE}×{FIELD_SIZE}")
 PHOTO_TIPS = (
     "The picture as opened, in grey and turned upright",
     "How strongly each point stands out from its paper: the light, shadows and the paper's colour "
     "are taken out. The orange box is the digit kept; specks and edges outside it are dropped.",
     "Only the digit, fitted into the canvas with a margin: what the canvas shows now",
 )
-SHIFT_TIP = "● the ink's centre of mass   ✚ the middle of the 28x28 field"
 
 
 class StepsView(QWidget):
@@ -49,7 +57,6 @@ class StepsView(QWidget):
         # Scale, shift and input share one pixel size, so the 20 px fit looks smaller than the 28 px field.
         self.fit_step = Step("", field=FIELD_SIZE)
         self.shift_step = Step("", field=FIELD_SIZE)
-        self.shift_step.setToolTip(SHIFT_TIP)
         self.final_step = Step("", field=FIELD_SIZE)
         for step in (*self.photo_steps(), *self.mnist_steps()):
             step.view.setMinimumSize(32, 32)  # a short dock shrinks the pictures, never crops them
@@ -78,29 +85,26 @@ class StepsView(QWidget):
     def show_steps(self, steps: Steps, photo=None) -> None:
         self._show_photo(photo)
         first = 4 if photo is not None else 1  # the MNIST steps continue the photo's numbering
-        crop, fit = MNIST_CAPTIONS[photo is not None]
-        self.crop_step.caption.setText(f"{first} · {crop}")
+        for number, (step, caption, tip) in enumerate(zip(self.mnist_steps(), MNIST_CAPTIONS, MNIST_TIPS), first):
+            step.caption.setText(f"{number} · {caption}")
+            step.setToolTip(tip)
         self.crop_step.view.set_image(steps.cropped)
         self.final_step.view.set_image(steps.input_28)
         if not steps.centred:
             # Centring off skips scaling and shifting; show that rather than hide it.
-            for step, caption in ((self.fit_step, f"{first + 1} · Scale: skipped"),
-                                  (self.shift_step, f"{first + 2} · Shift: skipped")):
-                step.caption.setText(caption)
-                step.view.placeholder = "centring off"
+            for number, step in enumerate((self.fit_step, self.shift_step), first + 1):
+                step.caption.setText(f"{number} · {SKIPPED}")
+                step.setToolTip(SKIPPED_TIP)
+                step.view.placeholder = "off"  # fits the smallest step picture
                 step.view.set_image(None)
-            self.final_step.caption.setText(f"{first + 3} · Canvas → {FIELD_SIZE}×{FIELD_SIZE}")
             return
-        self.fit_step.caption.setText(f"{first + 1} · {fit}")
         self.fit_step.view.set_image(steps.fitted)
         # The fitted box placed at the field's middle by its size alone, with its centre of
         # mass marked: the last step moves that mark onto the cross.
         placed = box_centred(steps.fitted)
         target = ((FIELD_SIZE - 1) / 2, (FIELD_SIZE - 1) / 2)
         mass = centre_of_mass(placed) if placed.sum() > 0 else None
-        self.shift_step.caption.setText(f"{first + 2} · Shift ● onto ✚")
         self.shift_step.view.set_image(placed, mass=mass, target=target)
-        self.final_step.caption.setText(f"{first + 3} · {FIELD_SIZE}×{FIELD_SIZE} input")
         final_mass = centre_of_mass(steps.input_28) if steps.input_28.sum() > 0 else None
         self.final_step.view.set_image(steps.input_28, mass=final_mass, target=target)
 

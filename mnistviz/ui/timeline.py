@@ -22,8 +22,30 @@ BUTTON_HEIGHT = 34  # as the canvas panel's tool buttons
 PLOT_MIN_HEIGHT = 56  # the curves and the digit labels still read; the canvas keeps the rest
 
 
+CAPTION_MARGIN = 14  # px between the caption and the right edge, where the "now" line stands when live
+
+
 def seconds(t_ms: float) -> str:
     return f"{t_ms / 1000:.1f} s"
+
+
+def place_labels(wanted: list[tuple[float, float]], room: float, gap: float) -> list[tuple[int, float]]:
+    """[(index, x)] for labels wanting to start at x with width w (`wanted` = [(x, w)], left to
+    right), none past `room`, at least `gap` apart. A label that does not fit is left out, except
+    the last (the leader at the end of the drawing): earlier labels make way for it."""
+    placed: list[tuple[int, float]] = []
+    right = -1e9
+    for index, (x, width) in enumerate(wanted):
+        x = max(min(x, room - width), right + gap, 0.0)
+        if x + width <= room:
+            placed.append((index, x))
+            right = x + width
+        elif index == len(wanted) - 1:
+            x = max(0.0, room - width)
+            while placed and placed[-1][1] + wanted[placed[-1][0]][1] + gap > x:
+                placed.pop()
+            placed.append((index, x))
+    return placed
 
 
 class ProbabilityPlot(QWidget):
@@ -41,6 +63,7 @@ class ProbabilityPlot(QWidget):
         self.caption = ""  # "7.2 s / 12.9 s": painted in the plot, so the row above stays narrow
         self._theme = themes.resolve(themes.FALLBACK)
         self._cache: tuple[tuple, QPixmap] | None = None
+        self.label_rects: list[tuple[str, QRectF]] = []  # the digit labels as last painted (tests)
         self.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.setToolTip("The ten class probabilities while the digit was drawn; click or drag to go to a moment")
         self.setAccessibleName("Probabilities over the drawing's time")
@@ -63,7 +86,7 @@ class ProbabilityPlot(QWidget):
         font = QFont(self.font())
         font.setBold(True)
         widest = f"{seconds(self.end_ms - self.start_ms)} / {seconds(self.end_ms - self.start_ms)}  live"
-        return self.width() - 6 - QFontMetrics(font).horizontalAdvance(widest)
+        return self.width() - CAPTION_MARGIN - QFontMetrics(font).horizontalAdvance(widest)
 
     def set_theme(self, theme) -> None:
         self._theme = theme
@@ -122,7 +145,7 @@ class ProbabilityPlot(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor(self._theme.plot_text))
-        painter.drawText(QRectF(0, 0, self.width() - 6, painter.fontMetrics().height() + 2),
+        painter.drawText(QRectF(0, 0, self.width() - CAPTION_MARGIN, painter.fontMetrics().height() + 2),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.caption)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(self._theme.winner), 2))
@@ -174,13 +197,15 @@ class ProbabilityPlot(QWidget):
         font.setBold(True)
         painter.setFont(font)
         metrics = painter.fontMetrics()
-        last_right, room = -1e9, self._caption_room()
-        for turn in curves.turns():  # the new leader's name where it took the lead
-            name = curves.classes[turn.after] if turn.after < len(curves.classes) else str(turn.after)
-            x = max(min(self.x_of(turn.t_ms), room - metrics.horizontalAdvance(name) - 4), last_right + 2)
-            painter.setPen(QColor(CLASS_COLOURS[turn.after % len(CLASS_COLOURS)]))
-            painter.drawText(QPointF(x, metrics.ascent() + 1), name)
-            last_right = x + metrics.horizontalAdvance(name)
+        turns = curves.turns()  # the new leader's name where it took the lead
+        names = [curves.classes[t.after] if t.after < len(curves.classes) else str(t.after) for t in turns]
+        gap = metrics.horizontalAdvance("0")  # "5 7", never "57": a digit's width apart
+        wanted = [(self.x_of(t.t_ms), float(metrics.horizontalAdvance(n))) for t, n in zip(turns, names)]
+        self.label_rects = []
+        for index, x in place_labels(wanted, self._caption_room() - gap, gap):
+            painter.setPen(QColor(CLASS_COLOURS[turns[index].after % len(CLASS_COLOURS)]))
+            painter.drawText(QPointF(x, metrics.ascent() + 1), names[index])
+            self.label_rects.append((names[index], QRectF(x, 0, wanted[index][1], metrics.height())))
 
 
 class Timeline(QWidget):

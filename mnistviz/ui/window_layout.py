@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMainWindow, QStyle
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle
 
 PREFERRED_SIZE = QSize(1600, 1000)  # roomy on a 1920x1080 monitor
 SCREEN_MARGIN = 0.04  # of the available area, left free around a window smaller than it
@@ -20,6 +20,9 @@ PRESENTATION_FONT_SCALE = 1.5  # readable from the back of a classroom
 RIGHT_COLUMN_SHARE = 0.6
 PRESENTATION_RIGHT_COLUMN_SHARE = 0.66  # the larger type needs the maps to gain width
 RIGHT_HEIGHT_SHARES = (0.22, 0.27, 0.27, 0.24)
+# In full screen the larger type needs the tabbed groups (Prediction / Network, MaxPool /
+# Evidence) to gain height: the 1x10 map strips need little.
+PRESENTATION_HEIGHT_SHARES = (0.3, 0.19, 0.19, 0.32)
 INPUT_HEIGHT_SHARE = 0.3
 RESTORE_DELAY_MS = 50  # after the window manager's answer to full screen / normal
 FRAME_SETTLE_MS = (0, 300)  # when to check a new window's frame against the screen
@@ -75,10 +78,10 @@ def keep_on_screen(window: QMainWindow) -> None:
 
 
 def share_dock_space(window: QMainWindow, right_docks: list, bottom_docks: list, size: QSize,
-                     right_share: float = RIGHT_COLUMN_SHARE) -> None:
+                     right_share: float = RIGHT_COLUMN_SHARE, height_shares: tuple = RIGHT_HEIGHT_SHARES) -> None:
     width, height = size.width(), size.height()
     window.resizeDocks(right_docks[:1], [round(width * right_share)], Qt.Orientation.Horizontal)
-    shares = RIGHT_HEIGHT_SHARES[: len(right_docks)]
+    shares = height_shares[: len(right_docks)]
     window.resizeDocks(right_docks, [round(height * s) for s in shares], Qt.Orientation.Vertical)
     window.resizeDocks(bottom_docks, [round(height * INPUT_HEIGHT_SHARE)] * len(bottom_docks),
                        Qt.Orientation.Vertical)
@@ -133,6 +136,7 @@ class PresentationMode(QObject):
         self._others = others  # more widgets with set_presentation(bool), not docks
         self._base_font = QFont(QApplication.font())
         self._saved: tuple[QByteArray, QByteArray] | None = None
+        self._front: list[QDockWidget] = []  # the tabs chosen in full screen, kept on leaving
         self.active = False
 
     def windowed_layout(self) -> tuple[QByteArray, QByteArray]:
@@ -159,6 +163,8 @@ class PresentationMode(QObject):
             window.showFullScreen()
             QTimer.singleShot(RESTORE_DELAY_MS, self, self._share_full_screen)
         else:
+            self._front = [dock for dock in window.findChildren(QDockWidget)
+                           if window.tabifiedDockWidgets(dock) and dock.isVisible() and not dock.visibleRegion().isEmpty()]
             window.showNormal()
             # Restoring now would clamp the docks to the minimum sizes of the large type
             # (layouts update from posted events) and to the full-screen size (the window
@@ -168,8 +174,11 @@ class PresentationMode(QObject):
     def _share_full_screen(self) -> None:
         if self.active:  # shared once the window manager has made the window full screen
             share_dock_space(self._window, self._right, self._bottom, self._window.size(),
-                             PRESENTATION_RIGHT_COLUMN_SHARE)
+                             PRESENTATION_RIGHT_COLUMN_SHARE, PRESENTATION_HEIGHT_SHARES)
 
     def _restore_windowed(self) -> None:
         self._window.restoreGeometry(self._saved[0])
         self._window.restoreState(self._saved[1])
+        for dock in self._front:  # the sizes from before, the tabs the user chose since
+            if self._window.tabifiedDockWidgets(dock) and dock.isVisible():
+                dock.raise_()

@@ -83,3 +83,37 @@ def drop_files(widget, paths) -> tuple[QDragEnterEvent, QDropEvent]:
     drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, NO_BUTTON, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, drop)
     return enter, drop
+
+
+# ----- the window: draw and wait, hover a map ------------------------------------------
+
+SEVEN = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.62, 0.4), (0.55, 0.6), (0.5, 0.8)]  # fractions of the canvas
+ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
+
+
+def settled(window) -> bool:
+    """The newest canvas state analysed and shown."""
+    return window.last_result is not None and window.service.last_request_id == window._shown_id
+
+
+def draw(qtbot, window, points=SEVEN):
+    """Draw with real mouse events and wait until the window shows the answer."""
+    drag(window.canvas, points)
+    qtbot.waitUntil(lambda: settled(window), timeout=30_000)
+    return window.last_result
+
+
+def draw_seven(qtbot, window):
+    return draw(qtbot, window, SEVEN)
+
+
+def hover_map(qtbot, window, stage, index, row, col) -> None:
+    """A real mouse move onto pixel (row, col) of map `index` in the stage's dock."""
+    from PySide6.QtTest import QTest
+
+    dock = window.stage_docks[stage]
+    QApplication.processEvents()
+    y0, x0 = dock.layout_.origin(index)
+    scene = dock.view_box.mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
+    QTest.mouseMove(dock.plot.viewport(), dock.plot.mapFromScene(scene))
+    qtbot.waitUntil(lambda: window.view_state.hovered == (stage, index, row, col))

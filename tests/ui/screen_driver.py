@@ -6,7 +6,7 @@ once per process: the test run itself is offscreen), with DISPLAY set and
 back from the X server with ``QScreen.grabWindow(0)`` - never ``widget.grab()``, which
 paints the widget again and hides stale paint. Prints one JSON object on stdout.
 
-    python screen_driver.py bars|maps|layout
+    python screen_driver.py bars|maps|layout|gallery_compare [folder]
 """
 
 from __future__ import annotations
@@ -287,6 +287,9 @@ def layout_facts(app, window) -> dict:
                                       if w.isVisible() and w.font().pointSizeF() > 0),
         "canvas_empty": window.canvas.is_empty(),
         "full_screen": window.isFullScreen(),
+        # the room of the tab groups the Evidence and Network docks share (read from the dock
+        # in front: one behind a tab keeps a stale size)
+        "explain_heights": {"evidence": window.stage_docks[-1].height(), "network": window.prediction_dock.height()},
     }
 
 
@@ -306,6 +309,62 @@ def scenario_layout() -> dict:
     return facts
 
 
+SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]
+
+
+def column_facts(app, window) -> dict:
+    """Where the columns are, what the window may shrink to, and the stage docks' grids."""
+    available = window.screen().availableGeometry()
+    frame = window.frameGeometry()
+    status = window.statusBar()
+    status_rect = QRect(status.mapToGlobal(QPoint(0, 0)), status.size())
+    return {
+        "frame_inside_screen": available.adjusted(-2, -2, 2, 2).contains(frame),
+        "status_on_screen": status.isVisible() and available.contains(status_rect),
+        # the smallest frame the window allows: the client's minimum plus the window manager's frame
+        "min_frame": [window.minimumSizeHint().width() + frame.width() - window.width(),
+                      window.minimumSizeHint().height() + frame.height() - window.height()],
+        "available": [available.width(), available.height()],
+        "canvas_x": window.canvas.mapToGlobal(QPoint(0, 0)).x(),
+        "right_docks": [[d.width(), d.height()] for d in window._right_docks()],
+        "grids": [[d.layout_.rows, d.layout_.cols] for d in window.stage_docks],
+        "tile_px": [tile_px(d) for d in window.stage_docks],
+        "gallery_entries": len(window.gallery.entries),
+        "gallery_shown": window.gallery.isVisible() and not window.gallery.visibleRegion().isEmpty(),
+        "compare_shown": window.compare.dock.isVisible(),
+    }
+
+
+def scenario_gallery_compare(folder: str) -> dict:
+    """Save a drawing (the gallery appears), pin it, draw B, unpin, reset the layout."""
+    from pathlib import Path
+
+    from mnistviz.ui import drawing_files
+
+    app, window = start()
+    stroke(window.canvas, EIGHT)
+    settle(app, window)
+    facts = {"first": column_facts(app, window)}
+    drawing_files.save_drawing(window, Path(folder) / "eight")  # what File ▸ Save drawing ends in
+    settle(app, window, 1.0)
+    facts["saved"] = column_facts(app, window)
+    key("ctrl+k")
+    settle(app, window, 1.0)
+    facts["pinned"] = column_facts(app, window)
+    key("Delete")
+    stroke(window.canvas, SEVEN)
+    settle(app, window, 1.0)
+    facts["compared"] = column_facts(app, window)
+    key("ctrl+k")
+    settle(app, window, 1.0)
+    facts["unpinned"] = column_facts(app, window)
+    window.reset_layout()
+    settle(app, window, 1.0)
+    facts["reset"] = column_facts(app, window)
+    window.close()
+    return facts
+
+
 def main(argv: list[str]) -> int:
     name = argv[1]
     if name == "bars":
@@ -314,6 +373,8 @@ def main(argv: list[str]) -> int:
         report = scenario_draw_erase_clear(check_maps)
     elif name == "layout":
         report = scenario_layout()
+    elif name == "gallery_compare":
+        report = scenario_gallery_compare(argv[2])
     else:
         raise SystemExit(f"unknown scenario {name}")
     print("REPORT " + json.dumps(report), flush=True)

@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -16,9 +16,9 @@ from mnistviz.explain import cell_arithmetic
 from mnistviz.input_geometry import input_rect_on_canvas
 from mnistviz.network import receptive_field
 from mnistviz.ui.arithmetic_dock import HINT, UNAVAILABLE, ArithmeticDock
-from mnistviz.ui.explain_common import MINUS, number, sum_digits
+from mnistviz.ui.explain_common import MINUS, number, written_sum
 from mnistviz.view_state import HoveredCell
-from pointer import drag
+from pointer import draw_seven, hover_map
 
 SUM_LINE = re.compile(r"(\S+) \+ bias (\S+) = (\S+) → ReLU → (\S+)")
 
@@ -37,26 +37,6 @@ def assert_adds_up(text, expected):
     assert value == pytest.approx(expected.value, abs=10 ** -digits)
 
 
-SEVEN = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.62, 0.4), (0.55, 0.6), (0.5, 0.8)]
-
-
-def draw_seven(qtbot, window):
-    drag(window.canvas, SEVEN)
-    qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
-    return window.last_result
-
-
-def hover(qtbot, window, stage, index, row, col):
-    """A real mouse move onto pixel (row, col) of map `index` in the stage's dock."""
-    dock = window.stage_docks[stage]
-    QApplication.processEvents()
-    y0, x0 = dock.layout_.origin(index)
-    scene = dock.view_box.mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
-    QTest.mouseMove(dock.plot.viewport(), dock.plot.mapFromScene(scene))
-    qtbot.waitUntil(lambda: window.view_state.hovered == (stage, index, row, col))
-
-
 @pytest.fixture
 def panel(window):
     window.explain.arithmetic.raise_()
@@ -66,7 +46,7 @@ def panel(window):
 
 def test_hovering_a_conv1_cell_shows_patch_kernel_products_and_relu(qtbot, window, panel):
     result = draw_seven(qtbot, window)
-    hover(qtbot, window, 0, 2, 12, 14)
+    hover_map(qtbot, window, 0, 2, 12, 14)
     expected = cell_arithmetic(result.network, result, 0, 2, 12, 14)
     value = result.stages["Conv1 + ReLU"][2, 12, 14]
     assert panel.heading.text() == f"Conv1 + ReLU · filter 3 · row 12, col 14 = {number(value)}"
@@ -82,7 +62,7 @@ def test_hovering_a_conv1_cell_shows_patch_kernel_products_and_relu(qtbot, windo
 
 def test_hovering_a_conv2_cell_lists_partial_sums_and_a_click_expands_one(qtbot, window, panel):
     result = draw_seven(qtbot, window)
-    hover(qtbot, window, 1, 4, 10, 13)
+    hover_map(qtbot, window, 1, 4, 10, 13)
     expected = cell_arithmetic(result.network, result, 1, 4, 10, 13)
     chips = panel.partials
     assert [chips.text_of(i) for i in range(10)] == [f"{i + 1}: {number(s)}" for i, s in enumerate(expected.partial_sums)]
@@ -102,7 +82,7 @@ def test_hovering_a_conv2_cell_lists_partial_sums_and_a_click_expands_one(qtbot,
 
 def test_hovering_a_maxpool_cell_shows_the_window_and_its_winner(qtbot, window, panel):
     result = draw_seven(qtbot, window)
-    hover(qtbot, window, 2, 1, 7, 7)
+    hover_map(qtbot, window, 2, 1, 7, 7)
     conv2 = result.stages["Conv2 + ReLU"][1, 14:16, 14:16]
     np.testing.assert_allclose(panel.pool_grid.values, conv2)
     winner = np.unravel_index(np.argmax(conv2), conv2.shape)
@@ -113,7 +93,7 @@ def test_hovering_a_maxpool_cell_shows_the_window_and_its_winner(qtbot, window, 
 
 def test_the_receptive_field_is_outlined_on_the_canvas_and_the_input(qtbot, window, panel):
     result = draw_seven(qtbot, window)
-    hover(qtbot, window, 1, 0, 9, 12)
+    hover_map(qtbot, window, 1, 0, 9, 12)
     top, left, bottom, right = receptive_field(result.network, 1, 9, 12)
     assert (bottom - top, right - left) == (4, 4)  # two 3x3 convolutions see 5x5 input pixels
     assert window.explain.input_outline.rect_on_image == (top, left, bottom + 1, right + 1)
@@ -154,8 +134,28 @@ def test_hidden_panel_does_not_render_and_catches_up_when_shown(qtbot, window):
     assert panel.shown.value == pytest.approx(result.stages["Conv1 + ReLU"][1, 14, 14], abs=1e-4)
 
 
-def test_written_sums_add_up_with_as_many_decimals_as_it_takes():
-    assert sum_digits(1.5912, -0.4209, total=1.1703) == 2  # 1.59 − 0.42 = 1.17
-    assert sum_digits(2.4149, 0.0049, total=2.4198) == 3  # 2.41 + 0.00 ≠ 2.42, so 2.415 + 0.005 = 2.420
-    assert sum_digits(0.014, 0.014, total=0.028) == 3  # 0.01 + 0.01 ≠ 0.03
-    assert sum_digits(0.01449, 0.01449, total=0.02898, most=3) == 3  # never more than asked for
+def test_sums_are_written_with_two_decimals_that_add_up():
+    from mnistviz.ui.arithmetic_dock import sum_line
+
+    assert written_sum(1.5912, -0.4209, total=1.1703) == ([1.59, -0.42], 1.17)  # already adds up
+    parts, total = written_sum(2.4149, 0.0049, total=2.4198)  # 2.41 + 0.00 would not make 2.42
+    assert total == 2.42 and round(sum(parts), 2) == 2.42 and parts in ([2.42, 0.0], [2.41, 0.01])
+    assert written_sum(0.5915, 8.0849, total=8.6764) == ([0.59, 8.09], 8.68)
+    rng = np.random.default_rng(3)
+    for parts_sum, bias in rng.normal(0, 3, (500, 2)):
+        total = parts_sum + bias
+        line = sum_line("sum of the nine products", parts_sum, bias, total, max(total, 0.0))
+        (p, b, t, v), digits = read_sum(line)
+        assert digits == 2 and round(p + b, 2) == pytest.approx(t, abs=1e-9), line
+        assert abs(p - parts_sum) <= 0.0101 and abs(b - bias) <= 0.0101 and t == pytest.approx(round(total, 2))
+        assert v == pytest.approx(max(t, 0.0))
+
+
+def test_the_conv1_view_says_the_input_is_normalised(qtbot, window, panel):
+    draw_seven(qtbot, window)
+    hover_map(qtbot, window, 0, 1, 14, 14)
+    qtbot.waitUntil(lambda: panel.pages.currentIndex() == 1)
+    note = panel.conv_note.text()
+    assert "normalised" in note and "(value − 0.1307) ÷ 0.3081" in note
+    assert "blank paper is −0.42 and full ink 2.82" in note
+    assert panel.conv_note.isVisible()

@@ -8,19 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from mnistviz.ui.compare_dock import NO_B_TEXT, untile
-from pointer import drag
-
-SEVEN = [(0.3, 0.25), (0.5, 0.24), (0.7, 0.25), (0.6, 0.45), (0.5, 0.65), (0.45, 0.8)]
-ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
-
-
-def settled(window) -> bool:
-    return window.last_result is not None and window.service.last_request_id == window._shown_id
-
-
-def draw(qtbot, window, points) -> None:
-    drag(window.canvas, points)
-    qtbot.waitUntil(lambda: settled(window), timeout=30_000)
+from pointer import ONE, SEVEN, draw, settled
 
 
 def press_pin(window) -> None:
@@ -141,3 +129,39 @@ def window_restore_ms() -> int:
     from mnistviz.ui.window_layout import RESTORE_DELAY_MS
 
     return RESTORE_DELAY_MS
+
+
+@pytest.mark.parametrize("size", [(320, 700), (520, 900), (700, 600)])
+def test_the_pooled_maps_are_drawn_as_large_as_the_conv_maps(compared, size):
+    panel = compared[0].compare.dock.panel
+    panel.resize(*size)
+    QTest.qWait(20)
+    tiles = {}
+    for shown, (_, cells) in zip(panel.rows, panel.layout_rows()):
+        if shown.layout is not None:  # a mosaic: one map's width on screen
+            tiles[shown.name] = cells[0].width() * shown.layout.width / shown.values[0].shape[1]
+    conv = min(t for name, t in tiles.items() if name.startswith("Conv"))
+    # 14x14 maps half the size of the 28x28 ones made the MaxPool row ~15 px thumbnails.
+    assert tiles["MaxPool"] >= conv - 1, tiles
+
+
+def test_pinning_puts_a_in_the_gallery_and_unpinning_gives_the_columns_back(qtbot, window):
+    draw(qtbot, window, SEVEN)
+    qtbot.wait(350)  # the first-show fit is done
+    widths = [window.centralWidget().width(), window.prediction_dock.width()]
+    press_pin(window)
+    assert len(window.gallery.entries) == 1 and window.gallery.entries[0].caption.startswith("7")
+    qtbot.wait(50)
+    press_pin(window)
+    qtbot.waitUntil(lambda: not window.compare.dock.isVisible())
+    qtbot.wait(50)
+    # (the offscreen screen is 800 px wide: the Compare column may have widened the window)
+    assert window.prediction_dock.width() == widths[1] and window.centralWidget().width() >= widths[0]
+
+
+def test_the_compare_column_leaves_the_maps_their_room():
+    from mnistviz.ui.compare_dock import DOCK_MIN_WIDTH, DOCK_SHARE, RIGHT_COLUMN_KEEPS, compare_width
+
+    assert compare_width(1600, 300) == int(1600 * DOCK_SHARE)  # a large window: its share
+    assert compare_width(1229, 296) == 1229 - 296 - RIGHT_COLUMN_KEEPS  # 1280x800: what is left
+    assert compare_width(1000, 296) == DOCK_MIN_WIDTH

@@ -14,17 +14,9 @@ from PySide6.QtWidgets import QApplication
 
 from mnistviz.ui.evidence_dock import NO_EVIDENCE_TEXT, EvidenceDock, overlay_rgb, upsample
 from mnistviz.ui.explain_common import MINUS, number
-from pointer import drag
+from pointer import draw_seven
 
-SEVEN = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.62, 0.4), (0.55, 0.6), (0.5, 0.8)]
 SUM = re.compile(r"logit (\S+) = bias (\S+) \+ evidence (\S+) = (\S+)$")
-
-
-def draw_seven(qtbot, window):
-    drag(window.canvas, SEVEN)
-    qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
-    return window.last_result
 
 
 def one_line(text: str) -> str:

@@ -6,29 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from mnistviz.ui.explain_common import diverging_colour
-from pointer import drag
-
-SEVEN = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.62, 0.4), (0.55, 0.6), (0.5, 0.8)]
-
-
-def draw_seven(qtbot, window):
-    drag(window.canvas, SEVEN)
-    qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
-    return window.last_result
-
-
-def hover(qtbot, window, stage, index, row, col):
-    dock = window.stage_docks[stage]
-    QApplication.processEvents()
-    y0, x0 = dock.layout_.origin(index)
-    scene = dock.view_box.mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
-    QTest.mouseMove(dock.plot.viewport(), dock.plot.mapFromScene(scene))
-    qtbot.waitUntil(lambda: window.view_state.hovered == (stage, index, row, col))
+from pointer import draw_seven, hover_map
 
 
 @pytest.fixture
@@ -65,16 +46,16 @@ def test_the_models_kernels_are_painted_on_one_shared_scale(qtbot, window, filte
 
 def test_hovering_a_map_outlines_the_kernels_that_made_it(qtbot, window, filters):
     draw_seven(qtbot, window)
-    hover(qtbot, window, 0, 3, 14, 14)
+    hover_map(qtbot, window, 0, 3, 14, 14)
     assert filters.kernels.highlight == ("conv1", 3)
     assert filters.kernels.highlight_rect() == filters.kernels.kernel_rect("conv1", 3)
-    hover(qtbot, window, 1, 6, 14, 14)
+    hover_map(qtbot, window, 1, 6, 14, 14)
     assert filters.kernels.highlight == ("conv2", 6)
     row = filters.kernels.highlight_rect()
     assert row.contains(filters.kernels.kernel_rect("conv2", 6, 0)) and row.contains(
         filters.kernels.kernel_rect("conv2", 6, 9))
     assert not row.intersects(filters.kernels.kernel_rect("conv2", 5, 0))
-    hover(qtbot, window, 2, 8, 7, 7)  # MaxPool map 9 is Conv2 map 9 pooled
+    hover_map(qtbot, window, 2, 8, 7, 7)  # MaxPool map 9 is Conv2 map 9 pooled
     assert filters.kernels.highlight == ("conv2", 8)
     window.view_state.hovered = None
     assert filters.kernels.highlight is None
@@ -95,7 +76,7 @@ def test_the_hovered_maps_kernels_are_shown_large_beside_the_grid(qtbot, window,
     QApplication.processEvents()
     view = filters.kernels
     assert view.shows_text()
-    hover(qtbot, window, 1, 5, 14, 14)
+    hover_map(qtbot, window, 1, 5, 14, 14)
     title, kernels = view.enlarged()
     assert title == "Conv2 map 6: its 10 kernels, one per Conv1 map"
     room = QRectF(view.grid_width() + 12, 0, view.width() - view.grid_width() - 12, view.height())
@@ -109,3 +90,40 @@ def test_the_hovered_maps_kernels_are_shown_large_beside_the_grid(qtbot, window,
     shown = image.pixelColor(int(centre.x() * ratio), int(centre.y() * ratio))
     wanted = diverging_colour(weights[0, 2], view.limit)
     assert (shown.red(), shown.green(), shown.blue()) == (wanted.red(), wanted.green(), wanted.blue())
+
+
+def test_zero_weights_keep_their_edges_on_a_white_page(qtbot):
+    """The light theme's page is white, and so is a zero weight: cells and kernels get grey edges."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QImage
+
+    from mnistviz.ui.filters_dock import KernelsView
+
+    view = KernelsView()
+    qtbot.addWidget(view)
+    view.resize(420, 470)
+    conv1, conv2 = np.zeros((10, 3, 3), np.float32), np.zeros((10, 10, 3, 3), np.float32)
+    conv1[0, 0, 0] = conv2[0, 0, 0, 0] = 1.0  # a scale to colour on
+    view.set_kernels(conv1, conv2)
+    image = QImage(view.size(), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    view.render(image, QPoint(0, 0))
+    rect = view.kernel_rect("conv2", 5, 5)
+    unit = rect.width() / 3
+    assert unit >= 5
+
+    def grey(x, y) -> int:
+        colour = image.pixelColor(int(x), int(y))
+        return min(colour.red(), colour.green(), colour.blue())
+
+    middle = rect.top() + 1.5 * unit
+    zero = grey(rect.left() + 1.5 * unit, middle)
+    assert zero == min(diverging_colour(0.0, 1.0).getRgb()[:3]) >= 240  # a zero weight is (near) white...
+    assert grey(rect.left(), middle) < zero - 20  # ...inside a visible kernel edge
+    assert grey(round(rect.left() + unit) + 0.5, middle) < zero - 20  # and a line between weights
+
+
+def test_the_explanation_keeps_2_percent_on_one_line():
+    from mnistviz.ui.filters_dock import KernelsView
+
+    assert "2\u00a0% show" in KernelsView.TEXT and " %" not in KernelsView.TEXT

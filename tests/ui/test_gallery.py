@@ -9,13 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from mnistviz.drawing import Drawing
-from pointer import drag
-
-SEVEN = [(0.3, 0.25), (0.5, 0.24), (0.7, 0.25), (0.6, 0.45), (0.5, 0.65), (0.45, 0.8)]
-
-
-def settled(window) -> bool:
-    return window.last_result is not None and window.service.last_request_id == window._shown_id
+from pointer import SEVEN, drag, settled
 
 
 def click_entry(window, index: int) -> None:
@@ -84,3 +78,15 @@ def test_a_picture_of_the_wrong_size_is_refused(window):
     with pytest.raises(ValueError, match="280, 280"):
         window.gallery.add(np.zeros((28, 28), np.uint8), None)
     assert window.gallery.entries == []
+
+
+def test_a_caption_says_what_the_prediction_dock_says_never_100_percent():
+    from mnistviz.result import Result
+    from mnistviz.ui.gallery import caption_for
+
+    p = np.full(10, 0.00001, np.float32)
+    p[7] = 1 - p.sum() + p[7]  # rounds to 100 %
+    result = Result(probabilities=p, logits=np.log(p), stages={}, input_28=np.zeros((28, 28), np.float32))
+    assert caption_for(result) == "7 · > 99.9 %"
+    p[7], p[1] = 0.8734, 0.1266 - 0.00009
+    assert caption_for(result) == "7 · 87.3 %"

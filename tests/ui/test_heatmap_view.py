@@ -173,3 +173,22 @@ def test_fast_render_colours_like_pyqtgraph(qtbot, levels):
     gaps = np.isnan(image)
     np.testing.assert_array_equal(got[~gaps], expected[~gaps])
     assert (got[gaps][:, 3] == 0).all() and (expected[gaps][:, 3] == 0).all()
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_the_axis_label_is_shown_whole_or_not_at_all(view, presentation):
+    view.set_fonts(presentation)
+    levels = Levels(0.0, 1.81)
+    label = view.color_bar.getAxis("left").label
+    for height in range(90, 260, 6):
+        view.set_levels(None, "")  # the empty state, then a drawing: the label comes after the resize
+        view.resize(700, height)
+        _settle()
+        view.set_levels(levels, scale_label(levels, "stage"))
+        _settle()
+        viewport = QRectF(view.viewport().rect())
+        if view.axis_label():
+            shown = view.mapFromScene(label.sceneBoundingRect()).boundingRect()
+            # The text's box less the document's margins: no letter cut off by the view's edge.
+            margin = label.document().documentMargin()
+            assert viewport.contains(QRectF(shown).adjusted(0, margin, 0, -margin)), (height, view.axis_label(), shown)

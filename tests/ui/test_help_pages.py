@@ -82,3 +82,28 @@ def test_help_pages_have_a_close_button_and_open_once(qtbot, window):
         qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
         assert not dialog.isVisible()
         assert dialog.font().pointSizeF() > QApplication.font().pointSizeF()  # easy to read
+
+
+def test_how_to_use_covers_every_panel_and_tool_with_their_real_keys(qtbot, window):
+    from mnistviz.ui.help_pages import key_text
+
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    page = dialog.findChild(QTextBrowser).toPlainText()
+    for heading in ("Watch the drawing again", "Save a drawing", "Quiz", "Compare two drawings", "Gallery"):
+        assert heading in page
+    for panel in ("Evidence", "How it's made", "Filters", "Network", "timeline", "View ▸ Gallery"):
+        assert panel in page
+    replay = window.replay
+    for action in (replay.play_action, replay.back_action, replay.forward_action, replay.start_action,
+                   replay.live_action, window.quiz_action, window.pin_action, window.save_drawing_action):
+        assert key_text(action) and key_text(action) in page, action.text()
+
+
+def test_no_line_break_between_a_number_and_its_percent_sign(window):
+    import re
+
+    from mnistviz.ui.help_pages import how_to_html
+
+    page = how_to_html(window)
+    assert "99.9&nbsp;%" in page and not re.search(r"\d %", page)

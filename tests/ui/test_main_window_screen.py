@@ -18,9 +18,9 @@ pytestmark = pytest.mark.screen
 DRIVER = Path(__file__).with_name("screen_driver.py")
 
 
-def drive(x_screens, tmp_path, scenario: str, size=(1920, 1080)) -> dict:
+def drive(x_screens, tmp_path, scenario: str, size=(1920, 1080), *args) -> dict:
     server = x_screens(*size)
-    done = server.run([sys.executable, str(DRIVER), scenario], tmp_path / "config")
+    done = server.run([sys.executable, str(DRIVER), scenario, *map(str, args)], tmp_path / "config")
     lines = [line for line in done.stdout.splitlines() if line.startswith("REPORT ")]
     assert done.returncode == 0 and lines, f"driver failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     return json.loads(lines[-1][len("REPORT "):])
@@ -58,8 +58,41 @@ def test_window_fits_the_screen_and_presentation_mode_makes_it_bigger(x_screens,
     assert full["smallest_panel_font_pt"] >= 1.5 * windowed["smallest_panel_font_pt"] - 0.01
     assert not full["clipped"], full["clipped"]
     for windowed_px, full_px in zip(windowed["tile_px"], full["tile_px"]):
-        assert full_px >= windowed_px, (windowed["tile_px"], full["tile_px"])
+        # (half a pixel: the image's edges are read back from a mapped, rounded rectangle)
+        assert full_px >= windowed_px - 0.5, (windowed["tile_px"], full["tile_px"])
+    # The larger type needs room: full screen never gives the Evidence or Network dock less height.
+    for name, height in windowed["explain_heights"].items():
+        assert full["explain_heights"][name] >= height, (windowed["explain_heights"], full["explain_heights"])
     # Esc left full screen, kept the drawing, and gave back the windowed layout exactly.
     assert not back["full_screen"] and not back["canvas_empty"]
     assert back["geometry"] == windowed["geometry"] and back["dock_heights"] == windowed["dock_heights"]
     assert back["tile_px"] == windowed["tile_px"]
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800), (1920, 1080)])
+def test_gallery_and_compare_keep_the_window_on_the_screen(x_screens, tmp_path, size):
+    facts = drive(x_screens, tmp_path, "gallery_compare", size, tmp_path)
+    for step, seen in facts.items():
+        # Whatever the app shows by itself, the window can still be as small as the screen.
+        assert seen["min_frame"][0] <= seen["available"][0] and seen["min_frame"][1] <= seen["available"][1], (step, seen)
+        assert seen["frame_inside_screen"] and seen["status_on_screen"], (step, seen)
+    assert facts["saved"]["gallery_entries"] == 1 and facts["saved"]["gallery_shown"]
+    # Pinning shows the Compare column and puts drawing A in the gallery too (its note says so).
+    assert facts["pinned"]["compare_shown"] and facts["pinned"]["gallery_entries"] == 2
+    # Unpinning gives the columns back as they were before pinning.
+    unpinned, saved = facts["unpinned"], facts["saved"]
+    assert not unpinned["compare_shown"] and unpinned["gallery_shown"]
+    assert abs(unpinned["canvas_x"] - saved["canvas_x"]) <= 2, (saved, unpinned)
+    for before, after in zip(saved["right_docks"], unpinned["right_docks"]):
+        assert abs(before[0] - after[0]) <= 2 and abs(before[1] - after[1]) <= 2, (saved, unpinned)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_the_stage_docks_show_their_maps_in_one_grid(x_screens, tmp_path, size):
+    facts = drive(x_screens, tmp_path, "gallery_compare", size, tmp_path)
+    for step, seen in facts.items():
+        # One grid for the three stages, so a 14x14 map is never drawn larger than a 28x28 one.
+        assert len({tuple(g) for g in seen["grids"]}) == 1, (step, seen["grids"])
+        conv_tiles, pooled_tile = seen["tile_px"][:2], seen["tile_px"][2]
+        assert pooled_tile <= max(conv_tiles) + 1, (step, seen["tile_px"])
+    assert facts["reset"]["grids"] == facts["first"]["grids"]

@@ -72,3 +72,21 @@ def test_the_hidden_network_dock_does_not_render(qtbot, window):
     dock.raise_()
     qtbot.waitUntil(lambda: dock.table.rowCount() == 5)
     assert dock.render_count == before + 1
+
+
+def test_the_tab_title_follows_a_model_switch_while_the_dock_is_hidden(qtbot, window):
+    window.canvas.show_sample(7)
+    wait_for_newest(qtbot, window)
+    network = window.explain.network
+    window.prediction_dock.raise_()  # the Network tab is behind the Prediction tab
+    QApplication.processEvents()
+    assert not network.is_on_screen()
+    renders = network.render_count
+    assert network.windowTitle() == f"Network · {BACKBONE + 10 * 1960 + 10:,} parameters".replace(",", " ")
+    with qtbot.waitSignal(window.modelChanged, timeout=60_000):
+        window.load_model(bundled_model("gap"))
+    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.network is not None
+                    and window.last_result.network.head.kind == "gap-linear", timeout=30_000)
+    assert network.windowTitle() == f"Network · {BACKBONE + 10 * 10 + 10:,} parameters".replace(",", " ")
+    assert network.render_count == renders  # still nothing rendered while hidden
+    assert network.toggleViewAction().text() == "Network (layers and sizes)"  # the View menu keeps its name

@@ -146,3 +146,20 @@ def test_theme_colours_the_panel_bars_and_labels(dock):
     colours = [_colour(b) for b in dock.bar_brushes()]
     assert colours[4] == theme.LIGHT.winner.upper() and colours[0] == theme.LIGHT.bar.upper()
     assert theme.LIGHT.winner.lower() in dock.digit_label.styleSheet().lower()
+
+
+def test_a_clicked_bar_tints_its_whole_column_and_says_so(dock):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    dock.show_result(_result([0.001] * 3 + [0.99] + [0.001] * 6))
+    clicked = []
+    dock.classClicked.connect(clicked.append)
+    dock.classClicked.connect(dock.set_selected_class)  # as the view state answers
+    QTest.mouseClick(dock.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=dock.bar_centre(7))
+    assert clicked == [7]
+    assert dock.chosen_column() == 7  # a near-zero bar: the column shows the choice
+    assert dock.selection_band.opts["height"][0] == 1.0
+    assert dock.caption.text() == "showing evidence for 7"
+    dock.set_selected_class(None)
+    assert dock.chosen_column() is None and dock.caption.text() == "the network's answer"

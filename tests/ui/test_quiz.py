@@ -8,19 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
-from pointer import drag
-
-SEVEN = [(0.3, 0.25), (0.5, 0.24), (0.7, 0.25), (0.6, 0.45), (0.5, 0.65), (0.45, 0.8)]
-ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
-
-
-def settled(window) -> bool:
-    return window.last_result is not None and window.service.last_request_id == window._shown_id
-
-
-def draw(qtbot, window, points) -> None:
-    drag(window.canvas, points)
-    qtbot.waitUntil(lambda: settled(window), timeout=30_000)
+from pointer import ONE, SEVEN, drag, draw, settled
 
 
 def key(window, k) -> None:

@@ -13,7 +13,7 @@ from mnistviz.model import load_model
 from mnistviz.pipeline import analyse
 from mnistviz.resources import bundled_model
 from mnistviz.ui.stroke_painter import render_drawing
-from pointer import drag
+from pointer import drag, settled
 
 
 def line(p0, p1, t0, t1, n=40) -> np.ndarray:
@@ -24,10 +24,6 @@ def line(p0, p1, t0, t1, n=40) -> np.ndarray:
 
 ONE_THEN_SEVEN = Drawing(strokes=(DrawnStroke("pen", 18.0, line((175, 60), (125, 225), 0, 1200)),
                                   DrawnStroke("pen", 18.0, line((85, 62), (175, 60), 1800, 2600))))
-
-
-def settled(window) -> bool:
-    return window.last_result is not None and window.service.last_request_id == window._shown_id
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +183,49 @@ def test_closing_the_window_with_curves_still_to_come_is_quiet(qtbot, open_windo
     window.canvas.clear()
     window.canvas.undo()  # still quiet after the close
     qtbot.wait(400)
+
+
+def test_place_labels_keeps_a_gap_skips_what_does_not_fit_and_keeps_the_last():
+    from mnistviz.ui.timeline import place_labels
+
+    placed = place_labels([(10, 8), (12, 8), (14, 8), (100, 8)], room=120, gap=6)
+    xs = dict(placed)
+    assert list(xs) == [0, 1, 2, 3] and xs[1] >= xs[0] + 8 + 6 and xs[2] >= xs[1] + 14
+    crowded = place_labels([(90, 8), (95, 8), (99, 8), (118, 8)], room=110, gap=6)
+    assert crowded[-1] == (3, 102)  # the final leader stays, right before the caption
+    for (a, xa), (b, xb) in zip(crowded, crowded[1:]):
+        assert xb >= xa + 8 + 6
+
+
+def test_the_digit_labels_never_touch_each_other_or_the_caption(qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from mnistviz.replay import ProbabilityCurves
+    from mnistviz.ui.timeline import CAPTION_MARGIN, ProbabilityPlot
+
+    leaders = [0, 5, 7, 2, 7, 0, 5, 8, 5, 8, 9, 8]  # a leader change every few frames, two close at the end
+    times = np.arange(len(leaders) * 4, dtype=np.float64) * 50
+    rows = np.full((len(times), 10), 0.02)
+    for i, leader in enumerate(leaders):
+        rows[4 * i:4 * i + 4, leader] = 0.8
+    rows[-1, 8], rows[-1, 9] = 0.0, 0.9  # the very last frame: 9 leads
+    curves = ProbabilityCurves(times, rows, tuple(str(c) for c in range(10)))
+    plot = ProbabilityPlot()
+    qtbot.addWidget(plot)
+    plot.resize(460, 80)
+    plot.set_span(0, times[-1], [])
+    plot.set_curves(curves)
+    caption = f"{times[-1] / 1000:.1f} s / {times[-1] / 1000:.1f} s  live"
+    plot.set_position(times[-1], caption)
+    plot.grab()
+    rects = plot.label_rects
+    font = QFont(plot.font())
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    gap = metrics.horizontalAdvance("0")
+    caption_left = plot.width() - CAPTION_MARGIN - metrics.horizontalAdvance(caption)
+    assert len(rects) >= 4 and rects[-1][0] == "9"  # the leader at the end is always named
+    for (_, a), (_, b) in zip(rects, rects[1:]):
+        assert b.left() >= a.right() + gap - 0.5
+    assert rects[-1][1].right() <= caption_left - gap + 0.5
+    assert plot.x_of(times[-1]) - (plot.width() - CAPTION_MARGIN) >= 6  # the "now" line clears "live"

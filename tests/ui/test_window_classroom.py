@@ -130,3 +130,34 @@ def test_theme_menu_colours_the_whole_window_and_is_remembered(open_window, qtbo
     assert QApplication.palette().color(QPalette.ColorRole.Window).name() == theme.DARK.window.lower()
     assert again.prediction_dock.plot_widget.backgroundBrush().color().name() == theme.DARK.plot_background.lower()
     again.close()
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_a_status_message_is_never_painted_over_by_the_model_name(qtbot, window, presentation):
+    message = "Saved the drawing as a-rather-long-file-name-for-a-lesson.mnistviz.json"
+    window.statusBar().showMessage(message, 60_000)
+    window.set_presentation(presentation)  # presentation mode re-fonts and re-shows the status bar
+    qtbot.wait(100)
+    label = window.model_label
+    assert label.isVisible() and "readout" in label.text()
+    bar = window.statusBar()
+    text_width = bar.fontMetrics().horizontalAdvance(message)
+    # The label sits right of the message (a narrow screen clips the message, never overlaps it).
+    assert label.geometry().left() >= min(text_width, bar.width() - label.width() - 40)
+    window.set_presentation(False)
+
+
+def test_leaving_presentation_mode_keeps_the_tab_chosen_in_it(qtbot, window):
+    from mnistviz.ui import window_layout
+
+    network, prediction = window.explain.network, window.prediction_dock
+    qtbot.waitUntil(lambda: prediction in window.tabifiedDockWidgets(network))  # tabbed once shown
+    network.raise_()
+    qtbot.waitUntil(lambda: not network.visibleRegion().isEmpty())
+    window.set_presentation(True)
+    qtbot.wait(window_layout.RESTORE_DELAY_MS + 50)
+    prediction.raise_()  # the class looks at the answer in full screen
+    qtbot.waitUntil(lambda: not prediction.visibleRegion().isEmpty())
+    window.set_presentation(False)  # Esc
+    qtbot.wait(window_layout.RESTORE_DELAY_MS + 100)
+    assert not prediction.visibleRegion().isEmpty() and network.visibleRegion().isEmpty()

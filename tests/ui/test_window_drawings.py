@@ -9,14 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from mnistviz.drawing import read_drawing
-from pointer import drag, drop_files
-
-SEVEN = [(0.3, 0.25), (0.5, 0.24), (0.7, 0.25), (0.6, 0.45), (0.5, 0.65), (0.45, 0.8)]
-
-
-def settled(window) -> bool:
-    """The newest canvas state analysed and shown."""
-    return window.last_result is not None and window.service.last_request_id == window._shown_id
+from pointer import SEVEN, drag, drop_files, settled
 
 
 @pytest.fixture

@@ -85,3 +85,31 @@ def test_docks_keep_their_share_when_the_window_shrinks_and_grows_again(qtbot):
         assert win.prediction_dock.width() / win.width() == pytest.approx(share, abs=0.03)
     finally:
         win.close()
+
+
+def test_the_three_stages_share_one_grid_however_their_docks_are_sized(qtbot, open_window):
+    win = open_window()
+    qtbot.wait(max(window_layout.FRAME_SETTLE_MS) + 100)
+    conv1, conv2, pooled = win.stage_docks
+    # Short Conv docks (a 1x10 strip suits them) above a tall MaxPool dock (alone, it would
+    # take 2x5 and draw its 14x14 maps larger than the 28x28 ones).
+    win.resizeDocks([win.prediction_dock], [win.width()], Qt.Orientation.Horizontal)  # as wide as it goes
+    low = max(d.minimumSizeHint().height() for d in (conv1, conv2))
+    win.resizeDocks([conv1, conv2, pooled], [low, low, 3 * low], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: pooled.height() > conv1.height() + 50)
+    qtbot.wait(100)  # the docks' grids follow their new sizes
+    grids = [(d.layout_.rows, d.layout_.cols) for d in win.stage_docks]
+    assert len(set(grids)) == 1, grids
+    tiles = [d.plot.zoom() * d.layout_.width for d in win.stage_docks]
+    assert tiles[2] <= min(tiles[:2]) + 1, tiles
+    win.close()
+
+
+def test_view_gallery_shows_it_in_the_input_docks_tabs_and_the_window_still_fits(qtbot, open_window):
+    window = open_window()
+    qtbot.wait(max(window_layout.FRAME_SETTLE_MS) + 100)
+    window.gallery.toggleViewAction().trigger()  # View ▸ Gallery, nothing saved yet
+    qtbot.waitUntil(window.gallery.isVisible)
+    assert window.gallery in window.tabifiedDockWidgets(window.input_dock)
+    # a dock of its own under the canvas asked for 848 px: more than a 1280x800 screen has
+    assert window.minimumSizeHint().height() <= 800 - 40

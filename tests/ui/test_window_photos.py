@@ -125,15 +125,15 @@ def test_photo_steps_show_until_the_user_draws(qtbot, steps_window, samples, tmp
     view = dock.steps_view
     assert dock.pages.currentIndex() == 1 and view.showing_photo() and view.photo_row.isVisible()
     captions = [step.caption.text() for step in (*view.photo_steps(), *view.mnist_steps())]
-    assert captions == ["1 · Photo", "2 · Paper removed", "3 · Digit kept", "4 · Crop to ink",
-                        "5 · Scale to 20 px", "6 · Shift ● onto ✚", "7 · 28×28 input"]
+    assert captions == ["1 · Photo", "2 · Paper removed", "3 · Digit kept", "4 · Crop",
+                        "5 · Scale", "6 · Centre", "7 · 28×28"]
     assert np.array_equal(view.ink_step.view.shown_array(), window.canvas.image_array())
     assert view.paper_step.view.box() is not None and "two.jpg" in dock.caption.text()
 
     drag(window.canvas, [(0.3, 0.5), (0.7, 0.5)])  # drawing over it: the canvas is no longer the photo
     qtbot.waitUntil(lambda: settled(window) and not view.showing_photo(), timeout=30_000)
     assert not view.photo_row.isVisible() and not view.photo_step.view.has_image()
-    assert view.crop_step.caption.text() == "1 · Crop to the ink" and "two.jpg" not in dock.caption.text()
+    assert view.crop_step.caption.text() == "1 · Crop" and "two.jpg" not in dock.caption.text()
 
     window.canvas.undo()  # back to the photo's digit: its steps are true again
     qtbot.waitUntil(lambda: settled(window) and view.showing_photo(), timeout=30_000)
