@@ -72,6 +72,9 @@ class GalleryDock(QDockWidget):
             if pixels.shape != (280, 280):
                 raise ValueError(f"a gallery image is uint8 (280, 280), found {pixels.shape}")
             picture = pixels
+        if self.entries and np.array_equal(self.entries[-1].pixels, pixels):
+            self.appear()  # saved, then pinned (or saved twice): one entry, not two
+            return
         entry = GalleryEntry(picture, pixels, caption_for(result))
         if len(self.entries) >= MAX_ENTRIES:
             self.entries.pop(0)

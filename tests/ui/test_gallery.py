@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from mnistviz.drawing import Drawing
-from pointer import SEVEN, drag, settled
+from pointer import ONE, SEVEN, drag, settled
 
 
 def click_entry(window, index: int) -> None:
@@ -90,3 +90,15 @@ def test_a_caption_says_what_the_prediction_dock_says_never_100_percent():
     assert caption_for(result) == "7 · > 99.9 %"
     p[7], p[1] = 0.8734, 0.1266 - 0.00009
     assert caption_for(result) == "7 · 87.3 %"
+
+
+def test_pinning_the_drawing_just_saved_keeps_one_entry_and_a_new_drawing_adds_one(qtbot, saved_seven):
+    window = saved_seven
+    window.pin_action.trigger()  # Ctrl+K: pinned drawings go to the gallery too
+    assert window.gallery.strip.count() == 1
+    window.pin_action.trigger()  # unpin
+    window.canvas.clear()
+    drag(window.canvas, ONE)
+    qtbot.waitUntil(lambda: settled(window), timeout=30_000)
+    window.pin_action.trigger()
+    assert window.gallery.strip.count() == 2
