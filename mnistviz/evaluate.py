@@ -81,15 +81,12 @@ def drawn_digits(images, labels, count: int, seed: int):
 def classify_canvases(canvases, model, batch: int = 500):
     """Predicted digit per canvas, through the app's preprocessing and the model (batched)."""
     import numpy as np
-    import torch
 
     from mnistviz.preprocess import preprocess
 
     inputs = np.stack([preprocess(c) for c in canvases]).astype(np.float32)
-    x = (torch.from_numpy(inputs)[:, None] - model.meta.mean) / model.meta.std
-    with torch.no_grad():
-        logits = torch.cat([model.module(x[i : i + batch])[0] for i in range(0, len(x), batch)])
-    return logits.argmax(1).numpy()
+    logits = np.concatenate([model.logits_batch(inputs[i : i + batch]) for i in range(0, len(inputs), batch)])
+    return logits.argmax(1)
 
 
 def strokes_summary(labels, predicted) -> str:

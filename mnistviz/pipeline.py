@@ -15,9 +15,11 @@ from mnistviz.preprocess import preprocess_steps
 from mnistviz.result import Result
 
 
-def analyse(canvas: np.ndarray, model: LoadedModel, centre: bool = True, request_id: int = 0) -> Result | None:
+def analyse(canvas: np.ndarray, model: LoadedModel, centre: bool = True, request_id: int = 0,
+            with_evidence: bool = True) -> Result | None:
     """None for an empty canvas: no ink, no prediction. Raises ModelError when the model's answer
-    breaks the contract recorded at load time (shapes) or is not a number: never shown as one."""
+    breaks the contract recorded at load time (shapes) or is not a number: never shown as one.
+    `with_evidence=False` leaves the explanation out (the replay's probability curves)."""
     started = time.perf_counter()
     steps = preprocess_steps(canvas, centre)
     preprocess_ms = (time.perf_counter() - started) * 1000
@@ -29,6 +31,8 @@ def analyse(canvas: np.ndarray, model: LoadedModel, centre: bool = True, request
     check_outputs(result.logits, list(result.stages.values()), len(model.meta.classes), model.stage_shapes, label)
     if result.probabilities.shape != result.logits.shape or not np.isfinite(result.probabilities).all():
         raise ModelError(f"The model {label} gave probabilities that are not numbers for this drawing")
+    if not with_evidence:
+        return dataclasses.replace(result, steps=steps)
     started = time.perf_counter()
     evidence = explain(model, result)
     timings = {**result.timings, "explain_ms": (time.perf_counter() - started) * 1000}

@@ -15,7 +15,6 @@ from typing import Callable, Iterable
 import numpy as np
 
 from mnistviz.drawing import Drawing
-from mnistviz.preprocess import preprocess_steps
 
 FRAME_STEP_MS = 50.0  # the probability plot's resolution in drawing time
 MAX_FRAMES = 200  # a long drawing gets a coarser step, never more frames than this
@@ -52,12 +51,12 @@ def frame_times(drawing: Drawing, step_ms: float = FRAME_STEP_MS, max_frames: in
 
 
 def probabilities_for(canvas: np.ndarray, model, centre: bool = True) -> np.ndarray | None:
-    """The class probabilities the window would show for this canvas (the same preprocessing
-    and `model.run` as `pipeline.analyse`, without the explanation); None with no ink."""
-    steps = preprocess_steps(canvas, centre)
-    if steps is None:
-        return None
-    return model.run(steps.input_28).probabilities
+    """The class probabilities the window would show for this canvas (`pipeline.analyse`,
+    without the explanation); None with no ink."""
+    from mnistviz.pipeline import analyse  # torch: not on the window's start-up path
+
+    result = analyse(canvas, model, centre, with_evidence=False)
+    return None if result is None else result.probabilities
 
 
 @dataclass(frozen=True)

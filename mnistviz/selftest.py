@@ -9,7 +9,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 SAMPLE_ACCURACY_FLOOR = 0.98
 
@@ -24,17 +23,11 @@ class Checks:
         return ok
 
 
-def upscale(image: np.ndarray, size: int = 280) -> np.ndarray:
-    from PIL import Image
-
-    return np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
-
-
 def check_models(checks: Checks) -> None:
     from mnistviz.model import ModelError, configure_threads, load_model
     from mnistviz.pipeline import analyse
     from mnistviz.resources import BUNDLED_MODELS, bundled_model
-    from mnistviz.samples import bundled_samples
+    from mnistviz.samples import as_canvas, bundled_samples
 
     configure_threads()
     images, labels = bundled_samples()
@@ -47,7 +40,7 @@ def check_models(checks: Checks) -> None:
         checks.report(True, f"model {name}", f"loaded, stages {model.stage_shapes}")
         if name != "readout":
             continue
-        correct = sum(analyse(upscale(img), model).prediction == lab for img, lab in zip(images, labels))
+        correct = sum(analyse(as_canvas(img), model).prediction == lab for img, lab in zip(images, labels))
         share = correct / len(labels)
         checks.report(share >= SAMPLE_ACCURACY_FLOOR, f"samples with {name}",
                       f"{correct}/{len(labels)} correct (needs {SAMPLE_ACCURACY_FLOOR:.0%})")

@@ -85,13 +85,8 @@ def small_t10k(samples, tmp_path, monkeypatch):
     so the command runs its real loading path (checksums included) without the MNIST download."""
     import hashlib
 
-    import numpy as np
-
+    from mnist_files import idx_bytes
     from mnistviz import mnist_data
-
-    def idx_bytes(array):
-        header = bytes([0, 0, 0x08, array.ndim]) + b"".join(d.to_bytes(4, "big") for d in array.shape)
-        return header + np.asarray(array, np.uint8).tobytes()
 
     images, labels = samples
     folder = tmp_path / "mnist"

@@ -3,12 +3,8 @@ import gzip
 import numpy as np
 import pytest
 
+from mnist_files import idx_bytes
 from mnistviz.mnist_data import DataError, read_idx
-
-
-def idx_bytes(array: np.ndarray) -> bytes:
-    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(d.to_bytes(4, "big") for d in array.shape)
-    return header + array.astype(np.uint8).tobytes()
 
 
 def test_reads_raw_and_gzip(tmp_path):
