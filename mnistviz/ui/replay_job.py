@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from mnistviz.drawing import Drawing
 from mnistviz.replay import compute_curves, frame_times, probabilities_for
 from mnistviz.ui.replay_frames import FrameRenderer
+from mnistviz.ui.worker import stop_at_exit
 
 STOP_WAIT_MS = 5000  # closing waits for a frame or a model load to finish (well under a second)
 _log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class CurveJob(QObject):
         # A window deleted without being closed: Qt aborts if a running QThread is destroyed.
         thread, worker = self.thread, self._worker
         self.destroyed.connect(lambda *_: _stop(thread, worker))
+        stop_at_exit(self, self.thread)  # a script that ends without closing the window
         self.thread.start()
 
     def request(self, drawing: Drawing, model_path: Path, centre: bool) -> int:

@@ -21,11 +21,19 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 _threads: "weakref.WeakSet[QThread]" = weakref.WeakSet()
-_services: "weakref.WeakSet[InferenceService]" = weakref.WeakSet()
+# Everything that owns a QThread and has stop(): stopped at interpreter exit (see below).
+_owners: "weakref.WeakSet[QObject]" = weakref.WeakSet()
 # Threads stop() gave up waiting for (a load or analysis still running), with their workers:
 # their Python wrappers must outlive the window, or Qt destroys a running QThread and aborts.
 _abandoned: list[tuple[QThread, QObject]] = []
 STOP_WAIT_MS = 500  # how long closing waits for a running analysis before abandoning it
+
+
+def stop_at_exit(owner: QObject, thread: QThread) -> None:
+    """Have `owner.stop()` called at interpreter exit if the window never closed, and count
+    `thread` in `live_threads()`."""
+    _threads.add(thread)
+    _owners.add(owner)
 
 
 def live_threads() -> list[QThread]:
@@ -160,8 +168,7 @@ class InferenceService(QObject):
         self.thread.finished.connect(self.worker.deleteLater)
         self._next_id = 0
         self._stopped = False
-        _threads.add(self.thread)
-        _services.add(self)
+        stop_at_exit(self, self.thread)
         app = QCoreApplication.instance()
         if app is not None:  # a script that quits the event loop without closing the window
             app.aboutToQuit.connect(self.stop)
@@ -202,11 +209,11 @@ class InferenceService(QObject):
 
 
 def wait_for_abandoned_threads() -> None:
-    """Stop every service and wait for abandoned threads: Qt aborts the process if a QThread
-    object is destroyed while its thread runs, which interpreter exit would otherwise do."""
-    for service in list(_services):
+    """Stop every thread owner and wait for abandoned threads: Qt aborts the process if a
+    QThread object is destroyed while its thread runs, which interpreter exit would otherwise do."""
+    for owner in list(_owners):
         try:
-            service.stop()
+            owner.stop()
         except RuntimeError:  # its C++ side is already gone: its thread was stopped with it
             pass
     while _abandoned:
