@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--model", dest="bench_model", help="TorchScript model (default: bundled readout)")
     bench.add_argument("--repeat", type=int, default=500, help="timed repetitions per figure (default 500)")
     bench.add_argument("--updates", type=int, default=2000, help="live updates for the memory figure")
+    bench.add_argument("--cores", type=int, help="pin the process to this many cores first (as taskset -c)")
+    bench.add_argument("--display", action="store_true",
+                       help="draw the window on the X server in $DISPLAY (e.g. Xvfb) instead of offscreen")
     return parser
 
 

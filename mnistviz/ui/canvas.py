@@ -6,11 +6,10 @@ Everything drawn on top (grid, brush outline, border) is screen-only.
 
 Signals (none carries pixels; read them with `image_array()`):
 
-* `strokeChanged` - the one to connect to inference. Emitted whenever the image
-  changed: while drawing, at most once per display frame (the first change at once,
-  later ones batched by a single-shot timer); when a stroke ends, if a change is
-  still pending; and at once after clear / undo / redo / set_image_array /
-  load_image_file / show_sample.
+* `strokeChanged` - the one to connect to inference. Emitted at once whenever the image
+  changed: every painted pointer move, and after clear / undo / redo / set_image_array /
+  load_image_file / show_sample. There is no throttle: the inference worker paces itself
+  (it keeps only the newest request while busy), so a move is never held back.
 * `strokeFinished` - a pointer stroke ended (after its last `strokeChanged`).
 * `undoStateChanged(can_undo, can_redo)`, `toolChanged(eraser)`,
   `brushSizeChanged(size)`, `gridVisibleChanged(visible)`.
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -51,7 +50,6 @@ from mnistviz.ui.stroke_painter import PAPER, StrokePainter, image_to_array, ren
 CANVAS_SIZE = 280  # image pixels, 10 per pixel of the network's 28x28 input
 BRUSH_MIN, BRUSH_MAX = 4, 40
 DEFAULT_BRUSH = 18  # about 1/10 of a digit's height, like MNIST strokes
-FALLBACK_FRAME_MS = 16
 
 
 @dataclass
@@ -88,12 +86,6 @@ class Canvas(QWidget):
         self._history = CanvasHistory()  # undo/redo, and the strokes as drawing files record them
         self._sample_turn: dict[int, int] = {}
 
-        # Throttle: at most one strokeChanged per frame; a change made while the timer
-        # runs is remembered and emitted when it fires (at most one pending).
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setSingleShot(True)
-        self._frame_timer.timeout.connect(self._on_frame_timer)
-        self._change_pending = False
 
         self.setMinimumSize(CANVAS_SIZE, CANVAS_SIZE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -234,7 +226,7 @@ class Canvas(QWidget):
         # copy() detaches the QImage from the numpy buffer.
         self._image = QImage(data.data, CANVAS_SIZE, CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8).copy()
         self.update()
-        self._emit_changed_now()
+        self.strokeChanged.emit()
 
     def _push_undo(self, before: Snapshot) -> None:
         self._history.push(before)
@@ -242,31 +234,6 @@ class Canvas(QWidget):
 
     def _emit_undo_state(self) -> None:
         self.undoStateChanged.emit(self.can_undo(), self.can_redo())
-
-    # ----- change notification (throttled while drawing) -------------------------
-
-    def _note_stroke_change(self) -> None:
-        if self._frame_timer.isActive():
-            self._change_pending = True
-        else:
-            self._frame_timer.start(self._frame_ms())
-            self.strokeChanged.emit()
-
-    def _on_frame_timer(self) -> None:
-        if self._change_pending:
-            self._change_pending = False
-            self._frame_timer.start(self._frame_ms())
-            self.strokeChanged.emit()
-
-    def _emit_changed_now(self) -> None:
-        self._frame_timer.stop()
-        self._change_pending = False
-        self.strokeChanged.emit()
-
-    def _frame_ms(self) -> int:
-        screen = self.screen()
-        rate = screen.refreshRate() if screen is not None else 0.0
-        return round(1000 / rate) if 20 <= rate <= 500 else FALLBACK_FRAME_MS
 
     # ----- strokes ---------------------------------------------------------------
 
@@ -306,8 +273,6 @@ class Canvas(QWidget):
             self._end_stroke(stroke.painter.last_point)
             return
         self._stroke = None
-        if self._change_pending:
-            self._emit_changed_now()
         if not np.array_equal(stroke.before.image, self.image_array()):
             tool = "eraser" if stroke.erase else "pen"
             points = np.array(stroke.points, dtype=np.float64)
@@ -331,7 +296,7 @@ class Canvas(QWidget):
 
     def _image_changed(self, image_rect: QRectF) -> None:
         self.update(self._to_widget_rect(image_rect))
-        self._note_stroke_change()
+        self.strokeChanged.emit()
 
     # ----- mouse -------------------------------------------------------------------
 
@@ -404,7 +369,7 @@ class Canvas(QWidget):
                                          QImage.Format.Format_Grayscale8).copy()
             self._preview_drawing = drawing
         self.update()
-        self._emit_changed_now()
+        self.strokeChanged.emit()
 
     def previewing(self) -> bool:
         return self._preview_image is not None

@@ -55,6 +55,7 @@ class CanvasPanel(QWidget):
         canvas.gridVisibleChanged.connect(self.grid_action.setChecked)
         canvas.undoStateChanged.connect(self._show_undo_state)
         canvas.strokeChanged.connect(self._show_clear_state)
+        canvas.strokeFinished.connect(self._show_clear_state)
         canvas.brushSizeChanged.connect(self._show_brush_size)
 
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
@@ -162,7 +163,9 @@ class CanvasPanel(QWidget):
         self.redo_action.setEnabled(can_redo)
 
     def _show_clear_state(self) -> None:
-        self.clear_action.setEnabled(not self.canvas.is_empty())
+        # Checked when a stroke ends, not on every move: is_empty() copies the whole image.
+        if not self.canvas.is_drawing():
+            self.clear_action.setEnabled(not self.canvas.is_empty())
 
     def _show_brush_size(self, size: int) -> None:
         self.brush_slider.setValue(size)

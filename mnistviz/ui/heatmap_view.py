@@ -113,6 +113,7 @@ class MapLabel(QGraphicsRectItem):
         self.textItem = QGraphicsSimpleTextItem(text, self)
         self.textItem.setBrush(QColor(colour))
         self.textItem.setPos(self.PADDING, self.PADDING / 2)
+        keep_painted(self, self.textItem)
         self._fit()
 
     @classmethod
@@ -131,6 +132,15 @@ class MapLabel(QGraphicsRectItem):
     def _fit(self) -> None:
         box = self.textItem.boundingRect()
         self.setRect(0.0, 0.0, box.width() + 2 * self.PADDING, box.height() + self.PADDING)
+
+
+def keep_painted(*items: QGraphicsItem) -> None:
+    """Cache what each item paints as a pixmap (Qt's DeviceCoordinateCache), for items that look
+    the same result after result: a repaint around them then copies the pixmap instead of
+    running their paint (pyqtgraph's axes run Python; text is laid out again every paint).
+    Each item's own update() (a new pen, font or range) clears its cache, so it never goes stale."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def label_font(presentation: bool, tile_w: float, tile_h: float, text: str = "10") -> QFont | None:
@@ -299,6 +309,8 @@ class HeatmapView(pg.GraphicsLayoutWidget):
         self._tick_marks = [QGraphicsLineItem(value_axis) for _ in range(3)]
         self._tick_texts = [QGraphicsSimpleTextItem(value_axis) for _ in range(3)]
         value_axis.geometryChanged.connect(self._on_bar_resized)
+        # The bar and its axes look the same for every result: painted once, then copied.
+        keep_painted(self.color_bar.bar, *(self.color_bar.getAxis(side) for side in ("left", "right", "top", "bottom")))
         self._ticks: list[tuple[float, str]] = []
         self._tick_range = (0.0, 1.0)
         self._label_variants: tuple[str, ...] = ("",)

@@ -42,6 +42,7 @@ from mnistviz.ui.compare_dock import CompareTools
 from mnistviz.ui.dock_notes import install_dock_notes
 from mnistviz.ui.quiz import QuizMode
 from mnistviz.ui.settings import Settings
+from mnistviz.ui.pacing import AnalysisPacer
 from mnistviz.ui.worker import InferenceService, ModelInfo
 
 MODEL_FILTER = "mnistviz models (*.pt *.pth *.ts *.ptl);;All files (*)"
@@ -105,8 +106,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: self.tell_user("Settings reset", self.settings.problem_message()))
 
         self.service = service or InferenceService(parent=self)
+        self.pacer = AnalysisPacer(self._submit_canvas)
         self.service.worker.resultReady.connect(self._on_result)
         self.service.worker.failed.connect(self.show_error_in_status)
+        self.service.worker.failed.connect(lambda _message: self.pacer.failed())
         self.service.worker.modelLoaded.connect(self._on_model_loaded)
         self.service.worker.modelFailed.connect(self._on_model_failed)
         # strokeChanged covers every change, a stroke's last one included: strokeFinished
@@ -299,10 +302,15 @@ class MainWindow(QMainWindow):
     # --- drawing -> analysis -> docks -------------------------------------------------------
     @Slot()
     def request_analysis(self) -> None:
+        """Analyse what the canvas shows: now, or as soon as the answer in flight is shown."""
+        self.pacer.request()
+
+    def _submit_canvas(self) -> int:
         image = self.canvas.shown_array()  # the replay's moment while the timeline is scrubbed back
         request_id = self.service.submit(image, self.input_dock.centring())
         self._submitted_at = {request_id: time.perf_counter()}  # only the newest can still be shown
         self._photo_for_request = {request_id: self.image_opener.photo_for(image)}
+        return request_id
 
     def _on_centring_toggled(self, on: bool) -> None:
         self.settings.set("centre", on)
@@ -310,8 +318,20 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _on_result(self, request_id: int, result) -> None:
-        if request_id < self._shown_id:
-            return  # an answer overtaken by a newer one
+        # Show the newest answer there is: a newer one may have been computed while this one
+        # waited for the GUI thread (its own signal, still queued, is then skipped). Never the
+        # older one first: that would paint a stale answer and fall behind a moving pen.
+        newest_id, newest = self.service.worker.newest_answer
+        if newest_id > request_id:
+            request_id, result = newest_id, newest
+        if request_id <= self._shown_id:
+            return
+        try:
+            self._show_result(request_id, result)
+        finally:
+            self.pacer.answered(request_id)  # the newest canvas goes to the worker now
+
+    def _show_result(self, request_id: int, result) -> None:
         self._shown_id = request_id
         started = time.perf_counter()
         if result is None:

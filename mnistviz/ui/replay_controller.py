@@ -91,8 +91,8 @@ class ReplayController(QObject):
     # -- following the canvas ------------------------------------------------------------
 
     def _canvas_changed(self) -> None:
-        if self.canvas.previewing():
-            return  # the timeline's own moment
+        if self.canvas.previewing() or self.canvas.is_drawing():
+            return  # the timeline's own moment; a stroke is recorded when it ends (strokeFinished)
         drawing = self.canvas.drawing()
         if drawing is None or not drawing.strokes:
             self._set_drawing(None)

@@ -80,6 +80,9 @@ class InferenceWorker(QObject):
         self._pending: tuple[int, np.ndarray, bool, float] | None = None
         self._scheduled = False
         self.inferences = 0  # how many requests were really computed (the rest were dropped)
+        # The newest answer so far, (request id, Result or None), set before its resultReady is
+        # emitted: whichever answer reaches the window first, the window shows this one.
+        self.newest_answer: tuple[int, object] = (0, None)
         # Set by abandon(): nothing more is computed or emitted. Emits hold _emit_lock, so once
         # abandon() returns no signal can reach a window that is being deleted.
         self._abandoned = threading.Event()
@@ -150,6 +153,7 @@ class InferenceWorker(QObject):
             self.inferences += 1
             if result is not None:
                 result.timings["queue_ms"] = (time.perf_counter() - submitted) * 1000
+            self.newest_answer = (request_id, result)  # one assignment: atomic for the GUI thread
             self._emit(self.resultReady, request_id, result)
 
 

@@ -32,6 +32,56 @@ def test_drawing_reaches_every_dock(qtbot, window):
     assert np.abs(shown_pixels / 255.0 - result.input_28).max() <= 1 / 255
 
 
+def test_an_answer_overtaken_while_the_window_was_busy_is_never_painted(qtbot, window):
+    # Two answers queue up while the GUI thread is busy (here: asleep); only the newer is shown.
+    import time
+
+    from mnistviz.samples import sample_canvas
+
+    shown = []
+    window.resultShown.connect(shown.append)
+    worker = window.service.worker
+    ids = []
+    for digit in (3, 8):
+        ids.append(window.service.submit(sample_canvas(digit, 0)))
+        deadline = time.monotonic() + 30
+        while worker.newest_answer[0] != ids[-1] and time.monotonic() < deadline:
+            time.sleep(0.01)  # no event processing: the answer waits in the GUI thread's queue
+        assert worker.newest_answer[0] == ids[-1]
+    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.request_id == ids[-1],
+                    timeout=30_000)
+    QApplication.processEvents()
+    assert [r.request_id for r in shown] == [ids[-1]]
+
+
+def test_a_burst_of_moves_while_an_answer_is_awaited_submits_only_the_newest_canvas(qtbot, window):
+    # Paced by the worker: one request in flight; 40 moves meanwhile become one more request.
+    canvas = window.canvas
+    qtbot.waitUntil(lambda: window.pacer.in_flight is None, timeout=30_000)  # the opening analysis is shown
+    first = window.service.last_request_id
+    w, h = canvas.width(), canvas.height()
+    press = QPointF(0.3 * w, 0.5 * h)
+    QApplication.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseButtonPress, press, canvas.mapToGlobal(press),
+                                               Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton,
+                                               Qt.KeyboardModifier.NoModifier))
+    for step in range(1, 41):  # no event processing: the first request's answer cannot be shown yet
+        point = QPointF((0.3 + step * 0.01) * w, 0.5 * h)
+        QApplication.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseMove, point, canvas.mapToGlobal(point),
+                                                   Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                                                   Qt.KeyboardModifier.NoModifier))
+    assert window.service.last_request_id == first + 1
+    QApplication.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseButtonRelease, point, canvas.mapToGlobal(point),
+                                               Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton,
+                                               Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: window.service.last_request_id == first + 2 and window.last_result is not None
+                    and window.last_result.request_id == first + 2, timeout=30_000)
+    final = window.last_result
+    from mnistviz.pipeline import analyse
+    from mnistviz.model import load_model
+    expected = analyse(canvas.image_array(), load_model(window.model_info.path), centre=window.input_dock.centring())
+    assert np.allclose(final.probabilities, expected.probabilities, atol=1e-5)  # the whole stroke, nothing lost
+
+
 def test_live_updates_arrive_while_the_stroke_is_still_drawn(qtbot, window):
     canvas = window.canvas
     shown = []

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from mnistviz.export import BAR_COLOUR, WINNER_COLOUR
+from mnistviz.formatting import format_probability
 from mnistviz.model import load_model
 from mnistviz.model_meta import DEFAULT_CLASSES
 from mnistviz.result import Result
@@ -163,3 +164,37 @@ def test_a_clicked_bar_tints_its_whole_column_and_says_so(dock):
     assert dock.caption.text() == "showing evidence for 7"
     dock.set_selected_class(None)
     assert dock.chosen_column() is None and dock.caption.text() == "the network's answer"
+
+
+def test_a_new_answer_repaints_the_labels_without_laying_the_dock_out_again(dock, qtbot):
+    # Laying the dock out again for every new probability text cost about 1 ms per result.
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    class LayoutRequests(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.LayoutRequest:
+                LayoutRequests.count += 1
+            return False
+
+    for first in (0.9, 0.6):  # settle the first layout
+        dock.show_result(_result([first] + [(1 - first) / 9] * 9))
+        QApplication.processEvents()
+    plot_geometry = dock.plot_widget.geometry()
+    watcher = LayoutRequests()
+    dock.widget().installEventFilter(watcher)
+    dock.installEventFilter(watcher)
+    for winner, confidence in ((3, 0.9999), (7, 0.5), (1, 0.12345), (9, 0.2)):
+        probabilities = np.full(10, (1 - confidence) / 9)
+        probabilities[winner] = confidence
+        dock.show_result(_result(probabilities))
+        QApplication.processEvents()
+        assert dock.probability_label.text() == format_probability(confidence)
+    assert watcher.count == 0
+    assert dock.plot_widget.geometry() == plot_geometry  # the bars never jump
+    dock.show_result(_result([0.1] * 9 + [0.1], classes=("zero", "one", "two", "three", "four", "five", "six",
+                                                         "seven", "eight", "nine")))
+    for label in (dock.digit_label, dock.probability_label):  # a model's own class names fit too
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
