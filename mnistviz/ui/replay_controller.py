@@ -91,8 +91,15 @@ class ReplayController(QObject):
     # -- following the canvas ------------------------------------------------------------
 
     def _canvas_changed(self) -> None:
-        if self.canvas.previewing() or self.canvas.is_drawing():
-            return  # the timeline's own moment; a stroke is recorded when it ends (strokeFinished)
+        if self.canvas.previewing():
+            return  # the timeline's own moment
+        if self.canvas.is_drawing():  # a stroke is recorded when it ends (strokeFinished)
+            # The curves (a second of inference) wait until the pen rests: computed meanwhile,
+            # they competed with the live analysis for the processor and the interpreter.
+            self._curves_timer.stop()
+            if self.curves is None:
+                self.job.cancel()
+            return
         drawing = self.canvas.drawing()
         if drawing is None or not drawing.strokes:
             self._set_drawing(None)
@@ -101,6 +108,8 @@ class ReplayController(QObject):
             self._set_drawing(drawing)
         elif self.position_ms != drawing.duration_ms:  # the preview was dropped (undo, a file...)
             self._show_position(drawing.duration_ms)
+        if self.curves is None and not self._curves_timer.isActive():
+            self._schedule_curves()  # asked for before a stroke that then changed nothing
         if self._clock is not None:
             self.pause()
 
@@ -216,8 +225,8 @@ class ReplayController(QObject):
         if self._closed:  # a timeout already queued when the window closed
             return
         info = self._window.model_info
-        if self.drawing is None or info is None:
-            return
+        if self.drawing is None or info is None or self.canvas.is_drawing():
+            return  # while drawing: asked again when the stroke ends
         self.job.request(self.drawing, info.path, self._window.input_dock.centring())
 
     def _on_curves(self, _request_id: int, curves) -> None:

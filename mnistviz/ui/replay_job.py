@@ -33,6 +33,7 @@ class _CurveWorker(QObject):
         self._lock = threading.Lock()
         self._pending: tuple[int, Drawing, Path, bool] | None = None
         self._stopped = threading.Event()
+        self._cancelled = threading.Event()  # the frames being computed are no longer wanted
         self._model = None
         self._model_path: Path | None = None
         self._wake.connect(self._drain)  # queued: emitted from the GUI thread
@@ -40,13 +41,19 @@ class _CurveWorker(QObject):
     def submit(self, request_id: int, drawing: Drawing, model_path: Path, centre: bool) -> None:
         with self._lock:
             self._pending = (request_id, drawing, model_path, centre)
+            self._cancelled.clear()
         self._wake.emit()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._pending = None
+            self._cancelled.set()
 
     def stop(self) -> None:
         self._stopped.set()
 
     def _newer_waiting(self) -> bool:
-        return self._stopped.is_set() or self._pending is not None
+        return self._stopped.is_set() or self._cancelled.is_set() or self._pending is not None
 
     @Slot()
     def _drain(self) -> None:
@@ -113,6 +120,12 @@ class CurveJob(QObject):
     def forget(self) -> None:
         """No answer wanted for anything asked so far."""
         self._newest += 1
+
+    def cancel(self) -> None:
+        """No answer wanted, and the computation under way stops at its next frame."""
+        self.forget()
+        if not self._stopped:
+            self._worker.cancel()
 
     def stop(self) -> None:
         self._stopped = True

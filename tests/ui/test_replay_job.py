@@ -37,3 +37,20 @@ def test_the_exit_hook_stops_a_job_whose_window_never_closed(qtbot):
     assert job.thread.isRunning() and job.thread in live_threads()
     wait_for_abandoned_threads()
     assert not job.thread.isRunning()
+
+
+def test_cancel_stops_the_computation_under_way_and_nothing_arrives(qtbot, contract_model_path):
+    job = CurveJob()
+    try:
+        arrived = []
+        job.ready.connect(lambda *args: arrived.append(args))
+        long_drawing = Drawing(strokes=tuple(_stroke(i * 500.0) for i in range(20)))  # 200 moments
+        job.request(long_drawing, contract_model_path, True)
+        qtbot.wait(300)  # under way (the model loads, frames are classified)
+        job.cancel()
+        qtbot.wait(3000)
+        assert arrived == []
+        with qtbot.waitSignal(job.ready, timeout=60_000):  # the job still answers the next request
+            job.request(Drawing(strokes=(_stroke(0),)), contract_model_path, True)
+    finally:
+        job.stop()

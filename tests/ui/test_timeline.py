@@ -229,3 +229,27 @@ def test_the_digit_labels_never_touch_each_other_or_the_caption(qtbot):
         assert b.left() >= a.right() + gap - 0.5
     assert rects[-1][1].right() <= caption_left - gap + 0.5
     assert plot.x_of(times[-1]) - (plot.width() - CAPTION_MARGIN) >= 6  # the "now" line clears "live"
+
+
+def test_the_curves_wait_while_the_pen_is_down_and_follow_when_it_rests(qtbot, window):
+    # Computed while drawing, the curves (a second of inference) competed with the live answer.
+    from pointer import LEFT, NO_BUTTON, line as pointer_line, mouse_stroke, send_mouse
+    from PySide6.QtCore import QEvent
+
+    arrived = []
+    window.replay.job.ready.connect(lambda *args: arrived.append(args))
+    canvas = window.canvas
+    w, h = canvas.width(), canvas.height()
+    mouse_stroke(canvas, pointer_line((0.6 * w, 0.2 * h), (0.45 * w, 0.8 * h)))  # a first stroke ends...
+    second = pointer_line((0.3 * w, 0.2 * h), (0.6 * w, 0.2 * h))
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, second[0], LEFT, LEFT)  # ...and a second begins
+    for point in second[1:10]:
+        send_mouse(canvas, QEvent.Type.MouseMove, point, NO_BUTTON, LEFT)
+    qtbot.wait(2500)  # the pen stays down: well past the delay and a whole computation
+    assert arrived == [] and window.replay.curves is None
+    for point in second[10:]:
+        send_mouse(canvas, QEvent.Type.MouseMove, point, NO_BUTTON, LEFT)
+    send_mouse(canvas, QEvent.Type.MouseButtonRelease, second[-1], LEFT, NO_BUTTON)
+    qtbot.waitUntil(lambda: window.replay.curves is not None, timeout=60_000)
+    assert len(window.replay.drawing.strokes) == 2
+    assert window.replay.curves.times[-1] == pytest.approx(window.replay.drawing.duration_ms)
