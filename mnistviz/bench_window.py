@@ -201,6 +201,7 @@ def measure_explain_render(app, window, results, repeat: int) -> dict:
         figures[dock.objectName()] = summary(samples)
     for dock in (window.stage_docks[-1], window.prediction_dock):  # the tabs in front as they were
         dock.raise_()
+    window.view_state.hovered = None  # the pointer goes back to the canvas: no map cell is hovered
     return figures
 
 

@@ -2,7 +2,8 @@
 
 A change submits the canvas at once when nothing is in flight. While the worker computes
 and the window shows its answer, further changes only mark the canvas as changed; the
-newest canvas is submitted the moment that answer has been shown. So the docks show every
+newest canvas is submitted once that answer has been painted (the window calls `answered`
+from a zero timer, which Qt runs after the repaint it queued). So the docks show every
 answer there is time for, the worker never computes a canvas that will not be shown, and
 its thread never competes for the interpreter with the window painting the answer before
 (the GIL: a pen at 125 Hz otherwise made both wait on each other).
