@@ -479,6 +479,8 @@ class HeatmapView(pg.GraphicsLayoutWidget):
             text.setPos(TICK_LENGTH + TICK_GAP, y - text.boundingRect().height() / 2)
 
     def _set_label(self, variants: tuple[str, ...]) -> None:
+        if variants == self._label_variants:
+            return  # the same words for every result of a stage (a resize re-chooses them)
         self._label_variants = variants
         self._choose_label()
 
