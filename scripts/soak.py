@@ -61,7 +61,7 @@ class Soak:
     def __init__(self, app, window, minutes: float, folder: Path) -> None:
         from PySide6.QtCore import QEventLoop, Qt, QTimer
 
-        from mnistviz.bench import pointer_script
+        from mnistviz.bench_window import pointer_script
 
         self.app, self.window, self.folder = app, window, folder
         self.image = digit_png(folder)
@@ -235,7 +235,8 @@ def running_threads(app) -> list[str]:
 def run(args: argparse.Namespace) -> dict:
     if not args.screen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from mnistviz.bench import _isolated_settings, _wait, machine_info
+    from mnistviz.bench import machine_info
+    from mnistviz.bench_window import _isolated_settings, _wait
 
     with tempfile.TemporaryDirectory(prefix="mnistviz-soak-") as tmp:
         folder = Path(tmp)

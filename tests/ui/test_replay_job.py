@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mnistviz.drawing import Drawing, DrawnStroke
+from mnistviz.replay import probabilities_for
 from mnistviz.ui.replay_job import CurveJob
 from mnistviz.ui.worker import live_threads, wait_for_abandoned_threads
 
@@ -39,17 +40,30 @@ def test_the_exit_hook_stops_a_job_whose_window_never_closed(qtbot):
     assert not job.thread.isRunning()
 
 
-def test_cancel_stops_the_computation_under_way_and_nothing_arrives(qtbot, contract_model_path):
+def test_cancel_stops_the_computation_under_way_and_nothing_arrives(qtbot, contract_model_path, monkeypatch):
+    from mnistviz.ui import replay_job
+
+    frames = []  # every moment the job classifies
+
+    def counted(frame, model, centre):
+        frames.append(1)
+        return probabilities_for(frame, model, centre)
+
+    monkeypatch.setattr(replay_job, "probabilities_for", counted)
     job = CurveJob()
     try:
+        with qtbot.waitSignal(job.ready, timeout=60_000):  # the model is loaded and the thread warm
+            job.request(Drawing(strokes=(_stroke(0),)), contract_model_path, True)
         arrived = []
         job.ready.connect(lambda *args: arrived.append(args))
-        long_drawing = Drawing(strokes=tuple(_stroke(i * 500.0) for i in range(20)))  # 200 moments
+        long_drawing = Drawing(strokes=tuple(_stroke(i * 500.0) for i in range(20)))  # 200 moments, >= 0.2 s
+        frames.clear()
         job.request(long_drawing, contract_model_path, True)
-        qtbot.wait(300)  # under way (the model loads, frames are classified)
+        qtbot.waitUntil(lambda: len(frames) > 0, timeout=30_000)  # under way
         job.cancel()
-        qtbot.wait(3000)
+        qtbot.wait(2000)
         assert arrived == []
+        assert len(frames) < 150  # stopped at the next moment, not after all 200
         with qtbot.waitSignal(job.ready, timeout=60_000):  # the job still answers the next request
             job.request(Drawing(strokes=(_stroke(0),)), contract_model_path, True)
     finally:
