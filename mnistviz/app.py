@@ -17,6 +17,11 @@ from mnistviz.resources import resource
 
 
 def ensure_application() -> QApplication:
+    # Qt's raster engine hands every fill of 96 or more scanlines (each map, the input, the
+    # canvas) to a pool of threads and waits for them; for pictures this size the hand-off
+    # costs more than the fill. Qt's own switch keeps painting on the GUI thread (read when
+    # Qt first paints such a fill; a value the user set is kept).
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])

@@ -222,7 +222,6 @@ def measure_strokes(app, window, probe, moves: int, interval_ms: float = POINTER
     from PySide6.QtWidgets import QApplication
 
     canvas = window.canvas
-    service = window.service
     warmup_moves = WARMUP
     side = min(canvas.width(), canvas.height())
     left, top = (canvas.width() - side) / 2, (canvas.height() - side) / 2
@@ -256,8 +255,7 @@ def measure_strokes(app, window, probe, moves: int, interval_ms: float = POINTER
         QApplication.sendEvent(canvas, QMouseEvent(event_type, pos, canvas.mapToGlobal(pos), button, buttons,
                                                    Qt.KeyboardModifier.NoModifier))
 
-    def on_stroke_changed():  # connected after the window's request_analysis: the id is the new one
-        request_id = service.last_request_id
+    def on_submitted(request_id):  # the canvas with every move so far went to the worker
         submitted_at[request_id] = time.perf_counter()
         for index in uncovered:
             cover[index] = request_id
@@ -316,7 +314,7 @@ def measure_strokes(app, window, probe, moves: int, interval_ms: float = POINTER
         timer.start(max(0, int((state["due"] - time.perf_counter()) * 1000)))
 
     timer.timeout.connect(tick)
-    canvas.strokeChanged.connect(on_stroke_changed)
+    window.analysisSubmitted.connect(on_submitted)
     window.resultShown.connect(on_result_shown)
     probe.on_flush = on_flush
     try:
@@ -329,7 +327,7 @@ def measure_strokes(app, window, probe, moves: int, interval_ms: float = POINTER
     finally:
         timer.stop()
         probe.on_flush = None
-        canvas.strokeChanged.disconnect(on_stroke_changed)
+        window.analysisSubmitted.disconnect(on_submitted)
         window.resultShown.disconnect(on_result_shown)
         if state["button_down"]:
             send("release", (140.0, 140.0))

@@ -84,6 +84,14 @@ def main(argv=None) -> int:
     positions = [min(p, top - 1) for p in positions]  # stay on moments (the end is live)
 
     gui_ms, ticks, asked, latency = [], [], {}, []
+    unsent: list[float] = []  # steps whose moment is not yet in a submitted request
+
+    def on_submitted(request_id):  # the window sends the newest moment once the last answer is painted
+        if unsent:
+            asked[request_id] = unsent[0]
+            unsent.clear()
+
+    window.analysisSubmitted.connect(on_submitted)
 
     def on_shown(_result):
         started = asked.pop(window._shown_id, None)
@@ -107,15 +115,15 @@ def main(argv=None) -> int:
             done.append(True)
             return
         started = time.perf_counter()
+        unsent.append(started)  # before setValue: an idle window submits the moment at once
         slider.setValue(value)  # what dragging the handle does
         window.panel.repaint()  # canvas and timeline painted now, inside the measurement
         gui_ms.append((time.perf_counter() - started) * 1000)
-        asked[window.service.last_request_id] = started
 
     timer.timeout.connect(tick)
     timer.start()
     wait(lambda: bool(done), seconds=600)
-    wait(lambda: window.service.last_request_id == window._shown_id, seconds=30)
+    wait(window.analysis_settled, seconds=30)
     figures = {
         "drawing_s": drawing.duration_ms / 1000,
         "points": int(sum(len(s.points) for s in drawing.strokes)),

@@ -50,6 +50,7 @@ MODEL_FILTER = "mnistviz models (*.pt *.pth *.ts *.ptl);;All files (*)"
 
 class MainWindow(QMainWindow):
     resultShown = Signal(object)  # the Result (or None) after every dock shows it
+    analysisSubmitted = Signal(int)  # a request id: the canvas as it is now went to the worker
     modelChanged = Signal(object)  # ModelInfo, after the docks were configured for it
     modelRefused = Signal(str)  # why a model file was refused (the previous one stays)
 
@@ -310,7 +311,12 @@ class MainWindow(QMainWindow):
         request_id = self.service.submit(image, self.input_dock.centring())
         self._submitted_at = {request_id: time.perf_counter()}  # only the newest can still be shown
         self._photo_for_request = {request_id: self.image_opener.photo_for(image)}
+        self.analysisSubmitted.emit(request_id)
         return request_id
+
+    def analysis_settled(self) -> bool:
+        """The docks show the canvas as it is now: no analysis in flight, no change waiting."""
+        return self.pacer.in_flight is None
 
     def _on_centring_toggled(self, on: bool) -> None:
         self.settings.set("centre", on)

@@ -92,8 +92,8 @@ ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
 
 
 def settled(window) -> bool:
-    """The newest canvas state analysed and shown."""
-    return window.last_result is not None and window.service.last_request_id == window._shown_id
+    """The canvas as it is now analysed and shown."""
+    return window.last_result is not None and window.analysis_settled()
 
 
 def draw(qtbot, window, points=SEVEN):

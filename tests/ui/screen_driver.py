@@ -61,8 +61,7 @@ def settle(app, window, seconds: float = 0.6) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         app.processEvents()
-        newest = window.service.last_request_id
-        if window._shown_id >= newest and not window.canvas.is_drawing():
+        if window.analysis_settled() and not window.canvas.is_drawing():
             break
         time.sleep(0.01)
     end = time.monotonic() + seconds

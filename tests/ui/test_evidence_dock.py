@@ -105,7 +105,7 @@ def test_hidden_evidence_does_not_render_and_catches_up_when_its_tab_is_chosen(q
     result = draw_seven(qtbot, window)
     window.canvas.show_sample(3)
     qtbot.waitUntil(lambda: window.last_result is not result and window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                    and window.analysis_settled(), timeout=30_000)
     assert dock.render_count == before  # two results, no render
     dock.raise_()
     qtbot.waitUntil(lambda: dock.render_count == before + 1)

@@ -26,13 +26,13 @@ def test_fixed_ranges_reach_the_state_and_reset_empties_them(qtbot, window):
     window.scale_actions["fixed"].trigger()
     window.canvas.show_sample(8)
     qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                    and window.analysis_settled(), timeout=30_000)
     ranges = window.view_state.fixed_ranges
     for dock in window.stage_docks:
         assert ranges[dock.stage_name] == (dock.levels().lo, dock.levels().hi)
     assert window_export_options(window)["levels"] == ranges
     window.canvas.show_sample(1)  # the thin 1 after the busy 8: the fixed ranges keep the 8's
-    qtbot.waitUntil(lambda: window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+    qtbot.waitUntil(lambda: window.analysis_settled(), timeout=30_000)
     assert window.view_state.fixed_ranges == ranges
     resets = []
     window.view_state.events.fixed_reset.connect(resets.append)

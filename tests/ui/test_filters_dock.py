@@ -66,7 +66,7 @@ def test_the_kernels_render_per_model_not_per_drawing(qtbot, window, filters):
     qtbot.waitUntil(lambda: filters.kernels.conv2 is not None)
     count = filters.render_count
     window.canvas.show_sample(3)
-    qtbot.waitUntil(lambda: window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+    qtbot.waitUntil(lambda: window.analysis_settled(), timeout=30_000)
     assert filters.render_count == count
 
 

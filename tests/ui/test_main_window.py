@@ -20,8 +20,7 @@ def test_drawing_reaches_every_dock(qtbot, window):
     seven = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.62, 0.4), (0.55, 0.6), (0.5, 0.8)]
     with qtbot.waitSignal(window.resultShown, timeout=30_000, check_params_cb=lambda r: r is not None) as shown:
         drag(window.canvas, seven)
-    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.request_id
-                    == window.service.last_request_id, timeout=30_000)
+    qtbot.waitUntil(lambda: window.last_result is not None and window.analysis_settled(), timeout=30_000)
     result = window.last_result
     assert shown.args[0] is not None
     assert np.allclose(window.prediction_dock.bar_heights(), result.probabilities)
@@ -117,7 +116,7 @@ def test_samples_are_recognised_through_the_window(qtbot, window):
     for digit in (0, 3, 8):
         window.canvas.show_sample(digit)
         qtbot.waitUntil(lambda: window.last_result is not None
-                        and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                        and window.analysis_settled(), timeout=30_000)
         assert window.last_result.prediction == digit
 
 
@@ -234,7 +233,7 @@ def test_fixed_scale_export_uses_the_ranges_on_screen(qtbot, window, tmp_path):
     for digit in (8, 1):  # the busy 8 first: its range outlasts the thin 1
         window.canvas.show_sample(digit)
         qtbot.waitUntil(lambda: window.last_result is not None
-                        and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                        and window.analysis_settled(), timeout=30_000)
     window.export_to(tmp_path)
     exported = json.loads((tmp_path / "result.json").read_text())
     assert exported["scale_mode"] == "fixed"

@@ -16,7 +16,7 @@ BACKBONE = (10 * 9 + 10) + (10 * 10 * 9 + 10)  # conv1 and conv2 weights and bia
 
 def wait_for_newest(qtbot, window):
     qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                    and window.analysis_settled(), timeout=30_000)
     return window.last_result
 
 

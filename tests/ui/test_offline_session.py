@@ -50,7 +50,7 @@ def wait(predicate, seconds=60):
         time.sleep(0.005)
 
 def newest(window):
-    return window.last_result is not None and window.last_result.request_id == window.service.last_request_id
+    return window.last_result is not None and window.analysis_settled()
 
 work = sys.argv[2]
 window = build_window()

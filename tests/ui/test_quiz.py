@@ -55,7 +55,7 @@ def test_the_answer_is_not_painted_while_hidden(qtbot, quiz):
     np.testing.assert_array_equal(painted(dock), hidden_seven)
     # and the same as with nothing drawn at all
     window.panel.clear_action.trigger()
-    qtbot.waitUntil(lambda: window.last_result is None and window.service.last_request_id == window._shown_id)
+    qtbot.waitUntil(lambda: window.last_result is None and window.analysis_settled())
     np.testing.assert_array_equal(painted(dock), hidden_seven)
 
 

@@ -18,7 +18,7 @@ def menu_actions(window, title: str) -> list:
 
 def wait_for_newest_result(qtbot, window):
     qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                    and window.analysis_settled(), timeout=30_000)
 
 
 def shown_title(title: str) -> str:

@@ -22,7 +22,7 @@ def open_window(qtbot, model_path=None):
 def wait_for_prediction(qtbot, window, digit: int):
     window.canvas.show_sample(digit)
     qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                    and window.analysis_settled(), timeout=30_000)
     return window.last_result
 
 

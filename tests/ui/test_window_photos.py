@@ -30,7 +30,7 @@ def photo_of(samples, digit: int, path, seed: int = 0, size: tuple[int, int] | N
 
 def settled(window) -> bool:
     """No file being read and the newest canvas state analysed and shown."""
-    return not window.image_opener.job.busy() and window.service.last_request_id == window._shown_id
+    return not window.image_opener.job.busy() and window.analysis_settled()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ SEVEN = [(0.3, 0.25), (0.7, 0.25), (0.45, 0.8)]
 
 def wait_for_newest_result(qtbot, window):
     qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.request_id == window.service.last_request_id, timeout=30_000)
+                    and window.analysis_settled(), timeout=30_000)
 
 
 def press_space(window):
