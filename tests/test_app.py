@@ -12,11 +12,11 @@ window = build_window()
 window.resize(1200, 800)
 window.show()
 window.canvas.show_sample(3)
-for _ in range(200):
+import time
+deadline = time.monotonic() + 120  # the model loads in the worker first
+while window.last_result is None and time.monotonic() < deadline:
     QApplication.processEvents()
-    if window.last_result is not None:
-        break
-    import time; time.sleep(0.02)
+    time.sleep(0.02)
 window.repaint()
 QApplication.processEvents()
 print("result", window.last_result is not None)
