@@ -8,8 +8,9 @@ Signals (none carries pixels; read them with `image_array()`):
 
 * `strokeChanged` - the one to connect to inference. Emitted at once whenever the image
   changed: every painted pointer move, and after clear / undo / redo / set_image_array /
-  load_image_file / show_sample. There is no throttle: the inference worker paces itself
-  (it keeps only the newest request while busy), so a move is never held back.
+  load_image_file / show_sample. There is no throttle: the window paces the analyses
+  (`ui/pacing.AnalysisPacer`, one in flight, the newest canvas next), so a move is never
+  held back by a clock.
 * `strokeFinished` - a pointer stroke ended (after its last `strokeChanged`).
 * `undoStateChanged(can_undo, can_redo)`, `toolChanged(eraser)`,
   `brushSizeChanged(size)`, `gridVisibleChanged(visible)`.

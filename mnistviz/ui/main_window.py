@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
         finally:
             # The newest canvas goes to the worker once this answer is painted: the timer runs
             # after the repaint Qt has queued. Sent at once, the worker's analysis competed with
-            # that paint for the interpreter lock (bench: stroke-to-screen p95 ~20 -> ~13 ms).
+            # that paint for the interpreter lock (paired bench runs in the README).
             QTimer.singleShot(0, self, lambda: self.pacer.answered(request_id))
 
     def _show_result(self, request_id: int, result) -> None:

@@ -15,12 +15,12 @@ from typing import Callable
 
 
 class AnalysisPacer:
-    """`request()` on every change; `answered(id)` once an answer is shown; `failed()` when the
+    """`request()` on every change; `answered(id)` once an answer is painted; `failed()` when the
     worker reported an error instead. `submit()` (given) sends the newest canvas, returning its id."""
 
     def __init__(self, submit: Callable[[], int]) -> None:
         self._submit = submit
-        self.in_flight: int | None = None  # the request whose answer is not shown yet
+        self.in_flight: int | None = None  # the request whose answer is not painted yet
         self.wanted = False  # the canvas changed since that request was submitted
 
     def request(self) -> None:
