@@ -130,7 +130,7 @@ class _Probe:
 def _watched_widgets(window):
     """The widgets that must have painted for a result to count as on screen."""
     widgets = [window.input_dock.input_view, window.prediction_dock.plot_widget.viewport()]
-    widgets += [dock.plot.viewport() for dock in window.stage_docks]
+    widgets += [dock.plot for dock in window.stage_docks]
     return widgets
 
 

@@ -1,11 +1,9 @@
 """One stage's feature maps as a single heatmap mosaic in a dock.
 
 All maps of a stage are tiled in numpy (`mnistviz.mosaic`) into ONE image shown by ONE
-`ImageItem` in ONE `ViewBox`, with one colour bar as the legend: a repaint costs one
-image, not one per map (DESIGN.md). Every graphics item is created in ``__init__``
-(filter-number labels: in `configure`, only when a model has more maps than before); a
-result fills a preallocated buffer in place and calls
-``setImage(buffer, autoLevels=False, levels=...)``.
+`HeatmapView`, with one colour bar as the legend: a repaint costs one image, not one per
+map (DESIGN.md). A result fills a preallocated buffer in place and hands it to the view's
+`HeatmapImage` with its levels (``set_image(buffer, levels)``).
 
 The mosaic's grid follows the dock's shape (1x10 in a wide strip, 2x5, 5x2 in a tall
 one: `MosaicLayout.fitted`); docks joined in a `SharedGrid` (the window's three stages)
@@ -25,9 +23,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Signal
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 from mnistviz import colormaps
@@ -39,7 +35,6 @@ from mnistviz.ui.heatmap_view import (
     HINT,
     HINT_VARIANTS,
     HeatmapView,
-    MapLabel,
     Readout,
     label_font,
     reading_texts,
@@ -48,6 +43,7 @@ from mnistviz.ui.heatmap_view import (
 )
 
 # The contract's stages (model.py has them too, but importing it would import torch).
+EMPTY_TEXT = "Draw a digit"  # over the faded maps before anything is drawn
 DEFAULT_STAGES = (("Conv1 + ReLU", (10, 28, 28)), ("Conv2 + ReLU", (10, 28, 28)), ("MaxPool", (10, 14, 14)))
 
 
@@ -86,8 +82,7 @@ class FeatureMapDock(QDockWidget):
         self._values: np.ndarray | None = None  # what is coloured (the maps, or normalised)
         self._levels: Levels | None = None
         self._hover: tuple[int, int, int] | None = None
-        self._labels_fit = True  # the tiles are large enough for their numbers
-        self._label_points = 0.0
+        self._label_font = None  # the filter numbers' font; None: the tiles are too small for them
         self._theme = themes.DARK
         self.stage_name = ""
         self.layout_: MosaicLayout | None = None
@@ -95,13 +90,7 @@ class FeatureMapDock(QDockWidget):
 
         body = QWidget(self)
         self.plot = HeatmapView(body)
-        self.view_box = self.plot.view_box
-        self.image_item = self.plot.image_item
-        self.color_bar = self.plot.color_bar
-        self.labels: list[MapLabel] = []
-        self.empty_overlay = pg.TextItem("Draw a digit", anchor=(0.5, 0.5))
-        self.empty_overlay.setZValue(20)
-        self.view_box.addItem(self.empty_overlay, ignoreBounds=True)
+        self.heatmap = self.plot.heatmap
         self.readout = Readout(HINT, body)
         body.setObjectName("featureMapBody")
         layout = QVBoxLayout(body)
@@ -113,8 +102,8 @@ class FeatureMapDock(QDockWidget):
 
         self.plot.set_lut(colormap)
         self.set_theme(self._theme)
-        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.plot.pointerMoved.connect(self._on_pointer_moved)
+        self.plot.clicked.connect(self._on_clicked)
         self.plot.left.connect(self._on_left)
         self.plot.areaChanged.connect(self._on_area_changed)
         self.plot.placed.connect(self._size_labels)
@@ -134,27 +123,16 @@ class FeatureMapDock(QDockWidget):
             return
         self._normalised = np.empty(shape, np.float32)  # "map" mode: per-map [0, 1] values
         self._zeros = np.zeros(shape, np.float32)
-        while len(self.labels) < channels:  # only a model with more maps than before adds labels
-            label = MapLabel(str(len(self.labels) + 1), self._theme.plot_text, themes.qcolor(self._theme.label_fill))
-            label.setZValue(10)
-            self.view_box.addItem(label, ignoreBounds=True)
-            self.labels.append(label)
-        self._label_points = 0.0  # new labels get their font in _size_labels
         self._maps = self._values = None
         self._use_layout(MosaicLayout.fitted(shape, *self.plot.image_area(), self.plot.devicePixelRatioF()))
         if self.grid_group is not None:
             self.grid_group.refit()
 
     def _use_layout(self, layout: MosaicLayout) -> None:
-        """A new grid: a new buffer, labels and overlay moved, the image's size told."""
+        """A new grid: a new buffer, the labels moved, the image's size told."""
         self.layout_ = layout
         self._buffer = layout.new_buffer()
-        for index, label in enumerate(self.labels):
-            if index < layout.channels:
-                y0, x0 = layout.origin(index)
-                label.setPos(x0, y0)
         total_h, total_w = layout.shape
-        self.empty_overlay.setPos(total_w / 2, total_h / 2)
         self._hover = None
         self.plot.set_image_size(total_w, total_h)
         self._show_labels()
@@ -182,17 +160,17 @@ class FeatureMapDock(QDockWidget):
         zoom = self.plot.zoom()
         font = label_font(self._presentation, self.layout_.width * zoom, self.layout_.height * zoom,
                           str(self.layout_.channels))
-        self._labels_fit = font is not None
-        if font is not None and font.pointSizeF() != self._label_points:
-            self._label_points = font.pointSizeF()
-            for label in self.labels:
-                label.setFont(font)
+        self._label_font = font
         self._show_labels()
 
     def _show_labels(self) -> None:
-        shown = self._maps is not None and self._labels_fit
-        for index, label in enumerate(self.labels):
-            label.setVisible(shown and index < self.layout_.channels)
+        """The filter numbers (1-based) on their tiles, while maps are shown and they fit."""
+        labels = []
+        if self._maps is not None and self._label_font is not None:
+            for index in range(self.layout_.channels):
+                y0, x0 = self.layout_.origin(index)
+                labels.append((x0, y0, str(index + 1)))
+        self.plot.set_map_labels(labels, self._label_font)
 
     def listen_to(self, state: ViewState) -> None:
         """Follow the view state's colour map, scale mode and "Reset fixed scale"."""
@@ -217,8 +195,8 @@ class FeatureMapDock(QDockWidget):
             self._maps = self._values = self._levels = None  # the empty state
             self._hover = None
             self._upload()
-            self.image_item.setOpacity(0.35)
-            self.empty_overlay.setVisible(True)
+            self.heatmap.set_opacity(0.35)
+            self.plot.set_overlay(EMPTY_TEXT)
             self._show_labels()
             self.plot.set_levels(None, "")
             self.readout.show_text(*HINT_VARIANTS)
@@ -226,8 +204,8 @@ class FeatureMapDock(QDockWidget):
             self._maps = maps
             self._values, levels = self._scale.prepare(maps, out=self._normalised)
             if was_empty:
-                self.image_item.setOpacity(1.0)
-                self.empty_overlay.setVisible(False)
+                self.heatmap.set_opacity(1.0)
+                self.plot.set_overlay("")
                 self._show_labels()
             if levels != self._levels:
                 self.plot.set_levels(levels, scale_label(levels, self._scale.mode))
@@ -242,7 +220,7 @@ class FeatureMapDock(QDockWidget):
         values = self._zeros if self._values is None else self._values
         self.layout_.fill(values, self._buffer)
         lo, hi = (0.0, 1.0) if self._levels is None else (self._levels.lo, self._levels.hi)
-        self.image_item.setImage(self._buffer, autoLevels=False, levels=(lo, hi))
+        self.heatmap.set_image(self._buffer, (lo, hi))
 
     def set_colormap(self, name: str) -> None:
         colormaps.lut(name)  # KeyError for an unknown name
@@ -269,22 +247,14 @@ class FeatureMapDock(QDockWidget):
         self.widget().setStyleSheet(f"#featureMapBody {{ background: {theme.plot_background}; }} "
                                     f"#readout {{ color: {theme.plot_dim_text}; }}")
         self.plot.set_theme(theme)
-        for label in self.labels:
-            label.setBrush(themes.qcolor(theme.label_fill))
-            label.textItem.setBrush(QColor(theme.plot_text))
-        self.empty_overlay.setColor(theme.plot_dim_text)
-        self.empty_overlay.fill = pg.mkBrush(themes.qcolor(theme.label_fill))
-        self.empty_overlay.update()
 
     def set_presentation(self, on: bool) -> None:
         """Bigger type for a projector (the filter numbers: as far as the tiles allow)."""
         self._presentation = on
-        self._label_points = 0.0
         self.setFont(role_font("title", on, bold=True))
         self.readout.setFont(role_font("readout", on))
         # On a projector the maps need the height; the status bar shows the same reading.
         self.readout.setVisible(not on)
-        self.empty_overlay.setFont(role_font("overlay", on))
         self.plot.set_fonts(on)  # re-fits the mosaic to the room the larger type leaves
         self._size_labels()
         self.mapsChanged.emit(self.stage_index)
@@ -314,7 +284,7 @@ class FeatureMapDock(QDockWidget):
         return self._maps is None
 
     def mosaic_image(self) -> np.ndarray:
-        """The mosaic buffer the ImageItem shows (NaN in the gaps)."""
+        """The mosaic buffer the view shows (NaN in the gaps)."""
         return self._buffer
 
     def map_snapshot(self, index: int) -> MapSnapshot:
@@ -329,17 +299,20 @@ class FeatureMapDock(QDockWidget):
 
     def tile_rect(self, index: int) -> QRect:
         """Where map `index` is on the screen (global coordinates)."""
+        rect = self.plot.map_rect_from_image(self.tile_image_rect(index)).toAlignedRect()
+        return rect.translated(self.plot.mapToGlobal(QPoint(0, 0)))
+
+    def tile_image_rect(self, index: int) -> QRectF:
+        """Map `index`'s tile in the mosaic, in image pixels."""
         y0, x0 = self.layout_.origin(index)
-        scene = self.view_box.mapViewToScene(QRectF(x0, y0, self.layout_.width, self.layout_.height))
-        rect = self.plot.mapFromScene(scene).boundingRect()
-        return rect.translated(self.plot.viewport().mapToGlobal(QPoint(0, 0)))
+        return QRectF(x0, y0, self.layout_.width, self.layout_.height)
 
     # -- hover and click -------------------------------------------------------------
 
-    def locate_scene(self, scene_pos) -> tuple[int, int, int] | None:
-        """Scene position -> (filter, row, col), 0-based; None in a gap or outside."""
-        p = self.plot.scene_to_view(scene_pos)
-        return self.layout_.locate(p.y(), p.x())
+    def locate(self, point: QPointF) -> tuple[int, int, int] | None:
+        """A point of the mosaic (image pixels) -> (filter, row, col), 0-based; None in a gap
+        or outside."""
+        return self.layout_.locate(point.y(), point.x())
 
     def hover_texts(self, where: tuple[int, int, int]) -> tuple[str, ...]:
         """The reading of a pixel, longest first (the readout shows what fits)."""
@@ -358,8 +331,8 @@ class FeatureMapDock(QDockWidget):
         self.hovered.emit(texts[0])
         self.cellHovered.emit(HoveredCell(self.stage_index, *where))
 
-    def _on_mouse_moved(self, scene_pos) -> None:
-        where = self.locate_scene(scene_pos) if self._maps is not None else None
+    def _on_pointer_moved(self, point: QPointF) -> None:
+        where = self.locate(point) if self._maps is not None else None
         if where == self._hover:
             return
         self._hover = where
@@ -374,12 +347,9 @@ class FeatureMapDock(QDockWidget):
         self.hovered.emit("")
         self.cellHovered.emit(None)
 
-    def _on_mouse_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        where = self.locate_scene(event.scenePos())
+    def _on_clicked(self, point: QPointF) -> None:
+        where = self.locate(point)
         if where is not None:
-            event.accept()
             self.open_map(where[0])
 
     def open_map(self, index: int) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QMargins, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -71,7 +71,7 @@ class MapViewer(QWidget):
         self._colormap: str | None = None
         self._presentation: bool | None = None
         self.set_theme(themes.DARK)
-        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.plot.pointerMoved.connect(self._on_pointer_moved)
         self.plot.left.connect(self._on_left)
         for dock in docks:
             self.follow(dock)
@@ -120,8 +120,8 @@ class MapViewer(QWidget):
             self.setWindowTitle(snap.title)
             self.title.setText(snap.title)
         lo, hi = (0.0, 1.0) if snap.levels is None else (snap.levels.lo, snap.levels.hi)
-        self.plot.image_item.setImage(snap.shown, autoLevels=False, levels=(lo, hi))
-        self.plot.image_item.setOpacity(1.0 if snap.raw is not None else 0.35)
+        self.plot.heatmap.set_image(snap.shown, (lo, hi))
+        self.plot.heatmap.set_opacity(1.0 if snap.raw is not None else 0.35)
         self.plot.set_image_size(snap.shown.shape[1], snap.shown.shape[0])
         self.plot.set_levels(snap.levels, snap.label)
         if self._hover is not None and snap.raw is not None:
@@ -195,11 +195,10 @@ class MapViewer(QWidget):
             return
         super().keyPressEvent(event)
 
-    def _on_mouse_moved(self, scene_pos) -> None:
+    def _on_pointer_moved(self, p: QPointF) -> None:
         snap = self._snapshot
         if snap is None or snap.raw is None:
             return
-        p = self.plot.scene_to_view(scene_pos)
         h, w = snap.raw.shape
         row, col = int(np.floor(p.y())), int(np.floor(p.x()))
         if 0 <= row < h and 0 <= col < w:

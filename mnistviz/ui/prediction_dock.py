@@ -10,13 +10,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mnistviz.formatting import WIDEST_PROBABILITY_TEXTS, format_probability
 from mnistviz.model_meta import DEFAULT_CLASSES
 from mnistviz.result import Result
 from mnistviz.ui import theme as themes
-from mnistviz.ui.heatmap_view import keep_painted
 
 BAR_WIDTH = 0.7
 SELECTION_WIDTH = 0.96
@@ -25,6 +24,15 @@ EMPTY_TEXT = "?"
 
 # Font sizes in points: (normal, presentation)
 _SIZES = {"title": (10, 16), "digit": (64, 84), "probability": (20, 28), "caption": (11, 16), "axis": (10, 16)}
+
+
+def keep_painted(*items: QGraphicsItem) -> None:
+    """Cache what each item paints as a pixmap (Qt's DeviceCoordinateCache), for items that look
+    the same result after result: a repaint around them then copies the pixmap instead of
+    running their paint (pyqtgraph's axes run Python). Each item's own update() (a new pen,
+    font or range) clears its cache, so it never goes stale."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _font(role: str, presentation: bool, bold: bool = False) -> QFont:

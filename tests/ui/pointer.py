@@ -114,6 +114,5 @@ def hover_map(qtbot, window, stage, index, row, col) -> None:
     dock = window.stage_docks[stage]
     QApplication.processEvents()
     y0, x0 = dock.layout_.origin(index)
-    scene = dock.view_box.mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
-    QTest.mouseMove(dock.plot.viewport(), dock.plot.mapFromScene(scene))
+    QTest.mouseMove(dock.plot, dock.plot.map_from_image(QPointF(x0 + col + 0.5, y0 + row + 0.5)).toPoint())
     qtbot.waitUntil(lambda: window.view_state.hovered == (stage, index, row, col))

@@ -129,19 +129,24 @@ def check_bars(app, window) -> dict:
     }
 
 
-def covering_rects(view, image_item) -> list[QRectF]:
-    """Global rectangles of the visible items drawn over the image (numbers, overlay), grown
-    by a pixel. Mapped with each item's device transform: they are drawn at a fixed size."""
+def covering_rects(view) -> list[QRectF]:
+    """Global rectangles of what a HeatmapView draws over its image (filter numbers, the
+    overlay), grown by a pixel."""
+    boxes = [box for _, box in view.map_label_rects()]
+    if view.overlay_text():
+        boxes.append(view.overlay_rect())
     rects = []
-    for other in view.items():
-        if other is image_item or not other.isVisible() or other.zValue() <= image_item.zValue():
-            continue
-        if other.boundingRect().isEmpty() or other is getattr(other.parentItem(), "borderRect", None):
-            continue
-        rect = other.deviceTransform(view.viewportTransform()).mapRect(other.boundingRect())
-        top_left = view.viewport().mapToGlobal(rect.topLeft())
-        rects.append(QRectF(top_left.x() - 1, top_left.y() - 1, rect.width() + 2, rect.height() + 2))
+    for box in boxes:
+        top_left = view.mapToGlobal(box.topLeft())
+        rects.append(QRectF(top_left.x() - 1, top_left.y() - 1, box.width() + 2, box.height() + 2))
     return rects
+
+
+def global_image_rect(view, rect: QRectF) -> QRectF:
+    """A rectangle in a HeatmapView's image pixels, in global (screen) coordinates."""
+    shown = view.map_rect_from_image(rect)
+    top_left = view.mapToGlobal(shown.topLeft())
+    return QRectF(top_left.x(), top_left.y(), shown.width(), shown.height())
 
 
 def differs_from_fresh_paint(screen: np.ndarray, widget, skip: list[QRectF] = ()) -> int:
@@ -166,24 +171,23 @@ def check_maps(app, window) -> dict:
     """Compare each feature-map cell's colour on screen with the image the dock shows, and
     each stage dock (colour bar numbers, filter numbers, overlay) with a fresh paint."""
     screen = screen_pixels(app).astype(int)
-    stale = {dock.stage_name: differs_from_fresh_paint(screen, dock.widget(), covering_rects(dock.plot, dock.image_item))
+    stale = {dock.stage_name: differs_from_fresh_paint(screen, dock.widget(), covering_rects(dock.plot))
              for dock in window.stage_docks}
     mismatched = checked = 0
     for dock in window.stage_docks:
-        item = dock.image_item
-        image = item.qimage
+        image = dock.heatmap.qimage()
         if image is None or not dock.isVisible():
             continue
         view = dock.plot
-        background = QColor(view.backgroundBrush().color())
-        opacity = item.opacity()
-        covers = covering_rects(view, item)
+        background = view.colours()["background"]
+        opacity = dock.heatmap.opacity()
+        covers = covering_rects(view)
         for row in range(image.height()):
             for col in range(image.width()):
                 pixel = QColor.fromRgba(image.pixel(col, row))
                 if pixel.alpha() == 0:
                     continue  # a gap between maps
-                cell = global_rect(view, item.mapRectToScene(QRectF(col, row, 1, 1)))
+                cell = global_image_rect(view, QRectF(col, row, 1, 1))
                 if cell.width() < 3 or cell.height() < 3 or any(cell.intersects(c) for c in covers):
                     continue  # too small to read, or under a filter number or the "Draw a digit" overlay
                 x, y = int(cell.center().x()), int(cell.center().y())
@@ -260,7 +264,7 @@ def clipped_texts(window) -> list[str]:
 
 def tile_px(dock) -> float:
     """Screen pixels across one map of the dock's mosaic."""
-    image = global_rect(dock.plot, dock.image_item.sceneBoundingRect())
+    image = dock.plot.image_rect()
     return round(image.width() / dock.layout_.shape[1] * dock.layout_.width, 2)
 
 

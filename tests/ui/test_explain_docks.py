@@ -98,8 +98,7 @@ def test_hovering_the_enlarged_map_sets_the_hovered_cell(qtbot, window):
     window.stage_docks[1].open_map(3)
     viewer = window.map_viewer
     qtbot.waitUntil(viewer.isVisible)
-    scene = viewer.plot.view_box.mapViewToScene(QPointF(9.5, 12.5))  # column 9, row 12
-    viewer.plot.scene().sigMouseMoved.emit(scene)
+    viewer.plot.pointerMoved.emit(QPointF(9.5, 12.5))  # column 9, row 12
     assert window.view_state.hovered == (1, 3, 12, 9)
     assert window.explain.arithmetic.cell == (1, 3, 12, 9)
     viewer.plot.left.emit()

@@ -41,14 +41,18 @@ def dock(qtbot):
     return dock
 
 
-def _scene_pos(dock, index, row, col):
-    """The scene position of the centre of pixel (row, col) of map `index`."""
+def _image_pos(dock, index, row, col):
+    """The centre of pixel (row, col) of map `index`, in the mosaic's pixels."""
     y0, x0 = dock.layout_.origin(index)
-    return dock.view_box.mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
+    return QPointF(x0 + col + 0.5, y0 + row + 0.5)
 
 
 def _widget_pos(dock, index, row, col):
-    return dock.plot.mapFromScene(_scene_pos(dock, index, row, col))
+    return dock.plot.map_from_image(_image_pos(dock, index, row, col)).toPoint()
+
+
+def _labels_shown(dock):
+    return [text for text, _ in dock.plot.map_label_rects()]
 
 
 def _mosaic(dock, maps):
@@ -73,28 +77,25 @@ def test_image_is_the_mosaic_of_the_stage(qtbot, results, stage_index):
     qtbot.addWidget(dock)
     dock.show_result(results[0])
     maps = list(results[0].stages.values())[stage_index]
-    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, maps))  # NaN gaps compare equal
+    np.testing.assert_array_equal(dock.heatmap.image, _mosaic(dock, maps))  # NaN gaps compare equal
     lo, hi = float(maps.min()), float(maps.max())
-    np.testing.assert_allclose(dock.image_item.levels, (lo, hi))
-    np.testing.assert_allclose(dock.color_bar.levels(), (lo, hi))
-    np.testing.assert_array_equal(dock.image_item.lut, colormaps.lut("viridis"))
+    np.testing.assert_allclose(dock.heatmap.levels, (lo, hi))
+    np.testing.assert_allclose(dock.plot.colour_bar.tick_range, (lo, hi))
+    np.testing.assert_array_equal(dock.heatmap.lut, colormaps.lut("viridis"))
 
 
-def test_items_are_created_once(dock, results):
-    def items():
-        return ([dock.image_item, dock.view_box, dock.color_bar, dock.empty_overlay, dock.mosaic_image()]
-                + list(dock.labels))
+def test_parts_are_created_once(dock, results):
+    def parts():
+        return [dock.plot, dock.heatmap, dock.plot.colour_bar, dock.mosaic_image()]
 
     dock.show_result(results[0])
-    before = items()
-    scene_count = len(dock.plot.scene().items())
+    before = parts()
     for r in results[1:]:
         dock.show_result(r)
-    after = items()
+    after = parts()
     assert all(a is b for a, b in zip(before, after)) and len(before) == len(after)
-    assert np.shares_memory(dock.image_item.image, dock.mosaic_image())  # the buffer, filled in place
-    assert len(dock.plot.scene().items()) == scene_count
-    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, results[-1].stages["Conv1 + ReLU"]))
+    assert np.shares_memory(dock.heatmap.image, dock.mosaic_image())  # the buffer, filled in place
+    np.testing.assert_array_equal(dock.heatmap.image, _mosaic(dock, results[-1].stages["Conv1 + ReLU"]))
 
 
 def test_hover_reports_filter_row_col_value(dock, results, qtbot):
@@ -102,22 +103,21 @@ def test_hover_reports_filter_row_col_value(dock, results, qtbot):
     maps = results[0].stages["Conv1 + ReLU"]
     texts = []
     dock.hovered.connect(texts.append)
-    dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 2, 12, 7))
+    dock.plot.pointerMoved.emit(_image_pos(dock, 2, 12, 7))
     expected = f"Conv1 + ReLU · filter 3 · row 12, col 7 · value {maps[2, 12, 7]:.2f}"
     assert texts == [expected]
     assert dock.readout.text() == expected
-    assert dock.locate_scene(_scene_pos(dock, 9, 27, 0)) == (9, 27, 0)
+    assert dock.locate(_image_pos(dock, 9, 27, 0)) == (9, 27, 0)
 
     # a real pointer move over the widget gives the same (once the layout has settled)
     QApplication.processEvents()
-    QTest.mouseMove(dock.plot.viewport(), _widget_pos(dock, 6, 3, 20))
+    QTest.mouseMove(dock.plot, _widget_pos(dock, 6, 3, 20))
     qtbot.waitUntil(lambda: len(texts) == 2)
     assert texts[-1] == f"Conv1 + ReLU · filter 7 · row 3, col 20 · value {maps[6, 3, 20]:.2f}"
 
     # into a gap: the readout clears
     layout = dock.layout_
-    gap = dock.view_box.mapViewToScene(QPointF(layout.width + 0.5, 5.5))
-    dock.plot.scene().sigMouseMoved.emit(gap)
+    dock.plot.pointerMoved.emit(QPointF(layout.width + 0.5, 5.5))
     assert texts[-1] == "" and "Hover" in dock.readout.text()
 
 
@@ -125,7 +125,7 @@ def test_hover_follows_new_results(dock, results):
     dock.show_result(results[0])
     texts = []
     dock.hovered.connect(texts.append)
-    dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 4, 14, 14))
+    dock.plot.pointerMoved.emit(_image_pos(dock, 4, 14, 14))
     dock.show_result(results[1])
     value = results[1].stages["Conv1 + ReLU"][4, 14, 14]
     assert texts[-1].endswith(f"value {value:.2f}")
@@ -137,7 +137,7 @@ def test_click_asks_for_the_map_enlarged(dock, results, qtbot):
     dock.show_result(results[0])
     QApplication.processEvents()
     with qtbot.waitSignal(dock.mapClicked) as signal:
-        QTest.mouseClick(dock.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        QTest.mouseClick(dock.plot, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          _widget_pos(dock, 5, 10, 10))
     assert signal.args == [0, 5]
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not dock] == []
@@ -149,39 +149,39 @@ def test_click_asks_for_the_map_enlarged(dock, results, qtbot):
 
 def test_none_shows_the_empty_state(dock, results):
     dock.show_result(results[0])
-    assert not dock.is_empty() and not dock.empty_overlay.isVisible()
+    assert not dock.is_empty() and not dock.plot.overlay_text()
     dock.show_result(None)
     assert dock.is_empty()
-    assert dock.empty_overlay.isVisible()
+    assert dock.plot.overlay_text() == "Draw a digit" and dock.heatmap.opacity() < 1
     assert dock.levels() is None
-    image = dock.image_item.image
+    image = dock.heatmap.image
     assert np.shares_memory(image, dock.mosaic_image())
     np.testing.assert_array_equal(image[~np.isnan(image)], 0.0)  # not the last result
-    assert not any(label.isVisible() for label in dock.labels)
+    assert _labels_shown(dock) == []
     texts = []
     dock.hovered.connect(texts.append)
-    dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 0, 1, 1))
-    assert texts == [] and dock.locate_scene(_scene_pos(dock, 0, 1, 1)) == (0, 1, 1)
+    dock.plot.pointerMoved.emit(_image_pos(dock, 0, 1, 1))
+    assert texts == [] and dock.locate(_image_pos(dock, 0, 1, 1)) == (0, 1, 1)
     dock.show_result(results[1])
-    assert not dock.is_empty() and not dock.empty_overlay.isVisible()
-    assert all(label.isVisible() for label in dock.labels[:10])
+    assert not dock.is_empty() and not dock.plot.overlay_text() and dock.heatmap.opacity() == 1
+    assert _labels_shown(dock) == [str(i) for i in range(1, 11)]
 
 
 def test_map_mode_shows_relative_values(dock, results):
     dock.set_scale_mode("map")
     dock.show_result(results[0])
     maps = results[0].stages["Conv1 + ReLU"]
-    np.testing.assert_allclose(dock.image_item.image, _mosaic(dock, normalise_per_map(maps)))
-    assert tuple(dock.image_item.levels) == (0.0, 1.0)
+    np.testing.assert_allclose(dock.heatmap.image, _mosaic(dock, normalise_per_map(maps)))
+    assert tuple(dock.heatmap.levels) == (0.0, 1.0)
     assert dock.levels().relative
-    assert "relative" in dock.color_bar.getAxis("left").labelText
+    assert "relative" in dock.plot.axis_label()
     texts = []
     dock.hovered.connect(texts.append)
-    dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 1, 10, 10))
+    dock.plot.pointerMoved.emit(_image_pos(dock, 1, 10, 10))
     assert f"value {maps[1, 10, 10]:.2f}" in texts[-1]  # hover reads the real value
     dock.set_scale_mode("stage")
-    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, maps))
-    assert "relative" not in dock.color_bar.getAxis("left").labelText
+    np.testing.assert_array_equal(dock.heatmap.image, _mosaic(dock, maps))
+    assert "relative" not in dock.plot.axis_label() and dock.plot.axis_label()
 
 
 def test_fixed_mode_grows_and_resets(dock, results):
@@ -192,19 +192,19 @@ def test_fixed_mode_grows_and_resets(dock, results):
         maps = r.stages["Conv1 + ReLU"]
         ranges.append((float(maps.min()), float(maps.max())))
         lo, hi = min(a for a, _ in ranges), max(b for _, b in ranges)
-        np.testing.assert_allclose(dock.image_item.levels, (lo, hi))
-        np.testing.assert_allclose(dock.color_bar.levels(), (lo, hi))
+        np.testing.assert_allclose(dock.heatmap.levels, (lo, hi))
+        np.testing.assert_allclose(dock.plot.colour_bar.tick_range, (lo, hi))
     dock.reset_fixed_range()
-    np.testing.assert_allclose(dock.image_item.levels, ranges[-1])
+    np.testing.assert_allclose(dock.heatmap.levels, ranges[-1])
     assert dock.fixed_range() == pytest.approx(ranges[-1])
 
 
 def test_colormap_changes_the_lut(dock, results):
     dock.show_result(results[0])
-    image = dock.image_item.image
+    image = dock.heatmap.image
     dock.set_colormap("inferno")
-    np.testing.assert_array_equal(dock.image_item.lut, colormaps.lut("inferno"))
-    assert dock.image_item.image is image
+    np.testing.assert_array_equal(dock.heatmap.lut, colormaps.lut("inferno"))
+    assert dock.heatmap.image is image
     with pytest.raises(KeyError):
         dock.set_colormap("jet")
 
@@ -219,27 +219,20 @@ def test_adapts_to_another_model(dock, results):
     dock.show_result(other)
     assert dock.windowTitle() == "Narrow (16 @ 7×7)"
     assert dock.layout_ == MosaicLayout.fitted((16, 7, 7), *dock.plot.image_area())
-    np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, stages["Narrow"]))
-    assert sum(label.isVisible() for label in dock.labels) == 16
+    np.testing.assert_array_equal(dock.heatmap.image, _mosaic(dock, stages["Narrow"]))
+    assert _labels_shown(dock) == [str(i) for i in range(1, 17)]
     dock.show_result(results[1])
     assert dock.windowTitle() == "Conv1 + ReLU (10 @ 28×28)"
-    assert sum(label.isVisible() for label in dock.labels) == 10
+    assert _labels_shown(dock) == [str(i) for i in range(1, 11)]
 
 
 def test_presentation_enlarges_fonts(dock):
-    small = (dock.font().pointSizeF(), dock.readout.font().pointSizeF(), dock.labels[0].textItem.font().pointSizeF())
+    small = (dock.font().pointSizeF(), dock.readout.font().pointSizeF(), dock.plot.map_label_font().pointSizeF())
     dock.set_presentation(True)
-    big = (dock.font().pointSizeF(), dock.readout.font().pointSizeF(), dock.labels[0].textItem.font().pointSizeF())
+    big = (dock.font().pointSizeF(), dock.readout.font().pointSizeF(), dock.plot.map_label_font().pointSizeF())
     assert all(b > s for s, b in zip(small, big))
     dock.set_presentation(False)
     assert dock.readout.font().pointSizeF() == small[1]
-
-
-def test_no_pan_zoom_and_y_down(dock):
-    assert dock.view_box.state["mouseEnabled"] == [False, False]
-    assert dock.view_box.state["yInverted"] is True
-    assert dock.view_box.state["aspectLocked"]
-    assert dock.view_box.state["autoRange"] == [False, False]
 
 
 def test_ui_modules_do_not_import_torch():
@@ -253,18 +246,16 @@ def test_colour_bar_numbers_follow_the_levels(dock, results):
     relative; none in the empty state. The bar's own axis is never re-ranged."""
     from mnistviz.export import format_value
 
-    axis_range = list(dock.color_bar.axis.range)
     dock.show_result(results[0])
     maps = results[0].stages["Conv1 + ReLU"]
     lo, hi = float(maps.min()), float(maps.max())
     assert dock.plot.tick_labels() == [format_value(v) for v in (hi, (lo + hi) / 2, lo)]
-    texts = dock.plot.tick_items()
-    assert [t.text() for t in sorted(texts, key=lambda t: t.pos().y())] == dock.plot.tick_labels()
+    boxes = dock.plot.colour_bar.tick_rects()
+    assert [text for text, _ in sorted(boxes, key=lambda b: b[1].top())] == dock.plot.tick_labels()
     dock.set_scale_mode("map")
     assert dock.plot.tick_labels() == ["max", "min"]
     dock.show_result(None)
-    assert dock.plot.tick_labels() == [] and not any(t.isVisible() for t in dock.plot._tick_texts)
-    assert list(dock.color_bar.axis.range) == axis_range
+    assert dock.plot.tick_labels() == [] and dock.plot.colour_bar.tick_rects() == []
 
 
 # -- the grid follows the dock's shape ---------------------------------------------------
@@ -277,19 +268,13 @@ def _resize(dock, width, height):
 
 
 def _tile_rect(dock, index):
-    """Map `index`'s tile in the plot's viewport coordinates (pixels)."""
-    y0, x0 = dock.layout_.origin(index)
-    scene = dock.view_box.mapViewToScene(QRectF(x0, y0, dock.layout_.width, dock.layout_.height))
-    return _on_viewport(dock, scene.boundingRect())
-
-
-def _on_viewport(dock, scene_rect):
-    return dock.plot.viewportTransform().mapRect(scene_rect)
+    """Map `index`'s tile in the view's coordinates (pixels)."""
+    return dock.plot.map_rect_from_image(dock.tile_image_rect(index))
 
 
 def _zoom(dock):
-    """Device pixels per map pixel, from what the view box shows."""
-    return dock.plot.devicePixelRatioF() / dock.view_box.viewPixelSize()[0]
+    """Device pixels per map pixel, as painted."""
+    return dock.plot.devicePixelRatioF() * dock.plot.image_rect().width() / dock.layout_.shape[1]
 
 
 def test_wide_docks_get_more_columns_than_tall_ones(dock, results):
@@ -324,14 +309,14 @@ def test_hover_and_click_map_back_in_every_layout(qtbot, results, stage_index):
     for size in [(1600, 200), (800, 300), (500, 500), (300, 900), (200, 1400)]:
         _resize(dock, *size)
         layouts.add((dock.layout_.rows, dock.layout_.cols))
-        np.testing.assert_array_equal(dock.image_item.image, _mosaic(dock, maps))  # refilled on re-layout
+        np.testing.assert_array_equal(dock.heatmap.image, _mosaic(dock, maps))  # refilled on re-layout
         for index, row, col in [(0, 0, 0), (3, h - 1, 2), (7, 5, w - 1), (9, h - 1, w - 1)]:
-            assert dock.locate_scene(_scene_pos(dock, index, row, col)) == (index, row, col)
+            assert dock.locate(_image_pos(dock, index, row, col)) == (index, row, col)
             assert dock.hover_text((index, row, col)).startswith(f"{dock.stage_name} · filter {index + 1} · "
                                                                  f"row {row}, col {col} · ")
         rect = _tile_rect(dock, 9)  # a real click in the middle of the last tile
         with qtbot.waitSignal(dock.mapClicked) as clicked:
-            QTest.mouseClick(dock.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+            QTest.mouseClick(dock.plot, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                              rect.center().toPoint())
         assert clicked.args == [stage_index, 9]
     assert len(layouts) >= 3
@@ -344,12 +329,12 @@ def test_zoom_is_whole_device_pixels_and_centred(dock, results):
         zoom = _zoom(dock)
         assert zoom >= 2
         assert zoom == pytest.approx(round(zoom), abs=1e-6)
-        # centred: the image's margins left and right (and top and bottom) of its view box differ
-        # by at most a pixel, and its top-left corner is on a whole pixel
-        image = _on_viewport(dock, dock.image_item.sceneBoundingRect())
-        box = _on_viewport(dock, dock.view_box.mapRectToScene(dock.view_box.rect()))
-        assert abs((image.left() - box.left()) - (box.right() - image.right())) <= 1
-        assert abs((image.top() - box.top()) - (box.bottom() - image.bottom())) <= 1
+        # centred: the image and its colour bar together leave equal room left and right (and
+        # the image above and below) to a pixel, and its top-left corner is on a whole pixel
+        image, bar = dock.plot.image_rect(), dock.plot.colour_bar
+        right = bar.rect.right() + bar.numbers_width()
+        assert abs(image.left() - (dock.plot.width() - right)) <= 1
+        assert abs(image.top() - (dock.plot.height() - image.bottom())) <= 1
         top_left = image.topLeft()
         assert top_left.x() == pytest.approx(round(top_left.x()), abs=1e-6)
         assert top_left.y() == pytest.approx(round(top_left.y()), abs=1e-6)
@@ -360,8 +345,8 @@ def test_one_upload_per_result_and_a_new_buffer_only_for_a_new_grid(dock, result
     _resize(dock, 1500, 220)
     buffer = dock.mosaic_image()
     uploads = []
-    set_image = dock.image_item.setImage
-    monkeypatch.setattr(dock.image_item, "setImage", lambda *a, **k: (uploads.append(a[0]), set_image(*a, **k)))
+    set_image = dock.heatmap.set_image
+    monkeypatch.setattr(dock.heatmap, "set_image", lambda *a, **k: (uploads.append(a[0]), set_image(*a, **k)))
     for r in results[1:]:
         dock.show_result(r)
     assert len(uploads) == len(results) - 1
@@ -369,7 +354,7 @@ def test_one_upload_per_result_and_a_new_buffer_only_for_a_new_grid(dock, result
     _resize(dock, 1500, 240)  # a little taller: the same grid
     assert dock.mosaic_image() is buffer
     _resize(dock, 300, 900)  # another grid: one new buffer, filled with the shown maps
-    assert dock.mosaic_image() is not buffer and np.shares_memory(dock.image_item.image, dock.mosaic_image())
+    assert dock.mosaic_image() is not buffer and np.shares_memory(dock.heatmap.image, dock.mosaic_image())
     np.testing.assert_array_equal(dock.mosaic_image(), _mosaic(dock, results[-1].stages["Conv1 + ReLU"]))
 
 
@@ -391,14 +376,11 @@ def test_presentation_labels_leave_the_maps_visible_and_text_fits(qtbot, results
     dock.set_scale_mode("map")  # the longest readout and axis label
     dock.show_result(results[0])
     _resize(dock, *size)
-    viewport = QRectF(dock.plot.viewport().rect())
+    viewport = QRectF(dock.plot.rect())
     # every shown filter number covers at most a fifth of its tile
-    for index, label in enumerate(dock.labels[:10]):
-        if not label.isVisible():
-            continue
+    for index, (text, box) in enumerate(dock.plot.map_label_rects()):
+        assert text == str(index + 1)
         tile = _tile_rect(dock, index)
-        # (an ItemIgnoresTransformations item: its sceneBoundingRect would be zoomed)
-        box = label.deviceTransform(dock.plot.viewportTransform()).mapRect(label.boundingRect())
         covered = box.intersected(tile)
         assert covered.width() * covered.height() <= 0.2 * tile.width() * tile.height()
         assert viewport.contains(box)
@@ -407,18 +389,17 @@ def test_presentation_labels_leave_the_maps_visible_and_text_fits(qtbot, results
     channels, h, w = list(results[0].stages.values())[stage_index].shape
     assert not dock.readout.isVisible()
     with qtbot.waitSignal(dock.hovered) as hovered:
-        dock.plot.scene().sigMouseMoved.emit(_scene_pos(dock, 9, h - 1, w - 1))
+        dock.plot.pointerMoved.emit(_image_pos(dock, 9, h - 1, w - 1))
     assert "filter 10" in hovered.args[0]
     # the colour bar's numbers and its axis label are inside the view
-    numbers = [t for t in dock.plot._tick_texts if t.isVisible()]
+    numbers = dock.plot.colour_bar.tick_rects()
     assert len(numbers) == 2
-    for item in numbers:
-        assert viewport.contains(_on_viewport(dock, item.sceneBoundingRect()))
-    axis = dock.color_bar.getAxis("left")
-    if axis.labelText:
-        text_length = QFontMetricsF(axis.label.font()).horizontalAdvance(axis.labelText)
-        assert text_length <= dock.color_bar.axis.size().height()
-        assert viewport.contains(_on_viewport(dock, axis.label.sceneBoundingRect()))
+    for _, box in numbers:
+        assert viewport.contains(box)
+    bar = dock.plot.colour_bar
+    if bar.label:
+        assert QFontMetricsF(bar.font).horizontalAdvance(bar.label) <= bar.rect.height()
+        assert viewport.contains(bar.label_rect())
 
 
 def test_presentation_numbers_are_large_where_the_tiles_are(qtbot, results):
@@ -429,22 +410,29 @@ def test_presentation_numbers_are_large_where_the_tiles_are(qtbot, results):
     dock.set_presentation(True)
     dock.show_result(results[0])
     _resize(dock, 1400, 700)
-    assert dock.labels[0].isVisible() and dock.labels[0].textItem.font().pointSizeF() == 13
+    assert _labels_shown(dock) and dock.plot.map_label_font().pointSizeF() == 13
     _resize(dock, 590, 153)
-    assert (not dock.labels[0].isVisible()) or dock.labels[0].textItem.font().pointSizeF() < 13
+    assert (not _labels_shown(dock)) or dock.plot.map_label_font().pointSizeF() < 13
 
 
 def test_theme_colours_the_panel_but_not_the_maps(dock, results):
     from mnistviz.ui import theme as themes
 
     dock.show_result(results[0])
-    lut = dock.image_item.lut
+    lut = dock.heatmap.lut
     dock.set_theme(themes.LIGHT)
-    assert dock.plot.backgroundBrush().color() == QColor(themes.LIGHT.plot_background)
-    assert dock.labels[0].brush().color() == themes.qcolor(themes.LIGHT.label_fill)
-    assert dock.labels[0].textItem.brush().color() == QColor(themes.LIGHT.plot_text)
-    assert all(t.brush().color() == QColor(themes.LIGHT.plot_text) for t in dock.plot.tick_items())
+    colours = dock.plot.colours()
+    assert colours["background"] == QColor(themes.LIGHT.plot_background)
+    assert colours["label_fill"] == themes.qcolor(themes.LIGHT.label_fill)
+    assert colours["text"] == QColor(themes.LIGHT.plot_text)
+    assert dock.plot.colour_bar.text_colour == QColor(themes.LIGHT.plot_text)
     assert themes.LIGHT.plot_background in dock.widget().styleSheet()
-    assert dock.image_item.lut is lut  # the heatmap colours are data
-    dock.configure("Wider", (16, 7, 7))  # labels made later get the theme too
-    assert dock.labels[15].textItem.brush().color() == QColor(themes.LIGHT.plot_text)
+    assert dock.heatmap.lut is lut  # the heatmap colours are data
+    # painted in the theme: the background around the maps, and the bar's numbers
+    shot = dock.plot.grab().toImage()
+    assert shot.pixelColor(1, 1) == QColor(themes.LIGHT.plot_background)
+    [(_, number), *_] = dock.plot.colour_bar.tick_rects()
+    text = [shot.pixelColor(x, y) for x in range(int(number.left()), int(number.right()))
+            for y in range(int(number.top()), int(number.bottom()))]
+    darkest = min(text, key=lambda c: c.lightness())
+    assert darkest.lightness() < QColor(themes.LIGHT.plot_background).lightness() - 100

@@ -1,22 +1,24 @@
-"""HeatmapView and its parts: sharp, centred zoom; readouts and labels that fit; fast colours."""
+"""HeatmapView and its parts: sharp, centred zoom; readouts and labels that fit; the colours
+of pyqtgraph's ImageItem; image coordinates for the pointer."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from mnistviz import colormaps
 from mnistviz.mosaic import Levels, mosaic
+from mnistviz.ui.heatmap_image import HeatmapImage
 from mnistviz.ui.heatmap_view import (
     LABEL_AREA,
     HeatmapView,
-    MapLabel,
-    MosaicImageItem,
     Readout,
+    label_box_size,
     label_font,
     reading_texts,
     scale_label,
@@ -30,14 +32,14 @@ def _settle():
 
 @pytest.fixture
 def view(qtbot):
-    # Inside a plain widget, as in the docks: pyqtgraph's GraphicsView.close() of a top-level
-    # ColorBarItem view crashes (it did before this module too).
+    # Inside a plain widget, as in the docks.
     holder = QWidget()
     qtbot.addWidget(holder)
     view = HeatmapView(holder)
     QVBoxLayout(holder).addWidget(view)
     view.resize = holder.resize
-    view.image_item.setImage(np.zeros((58, 148), np.float32), autoLevels=False, levels=(0, 1))
+    view.set_lut("viridis")
+    view.heatmap.set_image(np.zeros((58, 148), np.float32), (0, 1))
     view.set_image_size(148, 58)
     view.resize(700, 300)
     holder.show()
@@ -47,7 +49,7 @@ def view(qtbot):
 
 
 def _image_on_viewport(view) -> QRectF:
-    return view.viewportTransform().mapRect(view.image_item.sceneBoundingRect())
+    return view.image_rect()
 
 
 def test_image_is_shown_at_a_whole_zoom_centred_on_whole_pixels(view):
@@ -63,9 +65,10 @@ def test_image_is_shown_at_a_whole_zoom_centred_on_whole_pixels(view):
         assert image.width() == pytest.approx(148 * zoom) and image.height() == pytest.approx(58 * zoom)
         assert image.left() == pytest.approx(round(image.left())) and image.top() == pytest.approx(round(image.top()))
         # centred on the height; sideways, the image and the colour bar together are centred
-        assert abs(image.top() - (view.viewport().height() - image.bottom())) <= 2
-        bar = view.viewportTransform().mapRect(view.color_bar.mapRectToScene(view.color_bar.rect()))
-        assert abs(image.left() - (view.viewport().width() - bar.right())) <= 2
+        assert abs(image.top() - (view.height() - image.bottom())) <= 2
+        bar_right = view.colour_bar.rect.right() + view.colour_bar.numbers_width()
+        assert image.right() < view.colour_bar.rect.left()
+        assert abs(image.left() - (view.width() - bar_right)) <= 2
 
 
 def test_below_one_to_one_the_image_is_fitted_exactly(view):
@@ -109,11 +112,13 @@ def test_label_font_keeps_the_number_box_small(qtbot, presentation, tile):
     font = label_font(presentation, tile, tile)
     if font is None:
         return  # too small for a number: none is shown
-    w, h = MapLabel.box_size(font, "10")
+    w, h = label_box_size(font, "10")
     assert w * h <= LABEL_AREA * tile * tile
-    label = MapLabel("10", "#ffffff", pg.mkBrush(0, 0, 0, 150))
-    label.setFont(font)
-    assert label.rect().width() * label.rect().height() <= 0.2 * tile * tile
+    view = HeatmapView()
+    qtbot.addWidget(view)
+    view.set_map_labels([(0.0, 0.0, "10")], font)
+    [(text, box)] = view.map_label_rects()
+    assert text == "10" and box.width() * box.height() <= 0.2 * tile * tile
 
 
 def test_label_font_is_the_mode_size_on_large_tiles():
@@ -133,9 +138,8 @@ def test_axis_label_shortens_on_a_short_bar(view):
     view.resize(700, 130)
     _settle()
     assert view.axis_label() in ("relative", "")
-    label = view.color_bar.getAxis("left")
-    metrics = QFontMetricsF(label.label.font())
-    assert metrics.horizontalAdvance(label.labelText) <= view.color_bar.axis.size().height()
+    metrics = QFontMetricsF(view.colour_bar.font)
+    assert metrics.horizontalAdvance(view.axis_label()) <= view.colour_bar.rect.height()
     view.resize(700, 400)
     _settle()
     assert view.axis_label() == "relative (each map)"
@@ -147,9 +151,10 @@ def test_colour_bar_numbers_stay_inside_the_view(view):
     for height in (400, 160, 110):
         view.resize(700, height)
         _settle()
-        viewport = QRectF(view.viewport().rect())
-        for item in view.tick_items():
-            assert viewport.contains(view.viewportTransform().mapRect(item.sceneBoundingRect()))
+        numbers = view.colour_bar.tick_rects()
+        assert [text for text, _ in numbers] == view.tick_labels() and len(numbers) == 3
+        for _, box in numbers:
+            assert QRectF(view.rect()).contains(box)
 
 
 def _argb(image):
@@ -159,17 +164,18 @@ def _argb(image):
 
 
 @pytest.mark.parametrize("levels", [None, (0.5, 0.5), (-1.0, 0.25)])
-def test_fast_render_colours_like_pyqtgraph(qtbot, levels):
-    """MosaicImageItem's own render gives pyqtgraph's colours; the gaps stay transparent."""
+def test_heatmap_colours_like_pyqtgraph(qtbot, levels):
+    """HeatmapImage gives pyqtgraph's ImageItem's colours; the gaps stay transparent."""
     maps = (np.random.default_rng(3).random((10, 28, 28)) * 4 - 1).astype(np.float32)
     image = mosaic(maps)
     levels = levels or (float(np.nanmin(image)), float(np.nanmax(image)))
-    fast, reference = MosaicImageItem(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
-    for item in (fast, reference):
-        item.setLookupTable(colormaps.lut("cividis"))
-        item.setImage(image, autoLevels=False, levels=levels)
-        item.render()
-    got, expected = _argb(fast.qimage), _argb(reference.qimage)
+    heatmap, reference = HeatmapImage(), pg.ImageItem(axisOrder="row-major")
+    heatmap.set_lut(colormaps.lut("cividis"))
+    heatmap.set_image(image, levels)
+    reference.setLookupTable(colormaps.lut("cividis"))
+    reference.setImage(image, autoLevels=False, levels=levels)
+    reference.render()
+    got, expected = _argb(heatmap.qimage()), _argb(reference.qimage)
     gaps = np.isnan(image)
     np.testing.assert_array_equal(got[~gaps], expected[~gaps])
     assert (got[gaps][:, 3] == 0).all() and (expected[gaps][:, 3] == 0).all()
@@ -179,16 +185,64 @@ def test_fast_render_colours_like_pyqtgraph(qtbot, levels):
 def test_the_axis_label_is_shown_whole_or_not_at_all(view, presentation):
     view.set_fonts(presentation)
     levels = Levels(0.0, 1.81)
-    label = view.color_bar.getAxis("left").label
     for height in range(90, 260, 6):
         view.set_levels(None, "")  # the empty state, then a drawing: the label comes after the resize
         view.resize(700, height)
         _settle()
         view.set_levels(levels, scale_label(levels, "stage"))
         _settle()
-        viewport = QRectF(view.viewport().rect())
         if view.axis_label():
-            shown = view.mapFromScene(label.sceneBoundingRect()).boundingRect()
-            # The text's box less the document's margins: no letter cut off by the view's edge.
-            margin = label.document().documentMargin()
-            assert viewport.contains(QRectF(shown).adjusted(0, margin, 0, -margin)), (height, view.axis_label(), shown)
+            shown = view.colour_bar.label_rect()
+            assert QRectF(view.rect()).contains(shown), (height, view.axis_label(), shown)
+            assert shown.height() <= view.colour_bar.rect.height()
+
+
+def test_the_pointer_is_reported_in_image_pixels(view, qtbot):
+    """Moves and clicks arrive as image coordinates; a drag is not a click."""
+    view.resize(700, 300)
+    _settle()
+    zoom, rect = view.zoom(), view.image_rect()
+    inside = QPointF(rect.left() + 20.5 * zoom, rect.top() + 7.5 * zoom)
+    assert view.map_to_image(inside) == QPointF(20.5, 7.5)
+    assert view.map_from_image(QPointF(20.5, 7.5)) == inside
+    with qtbot.waitSignal(view.pointerMoved) as moved:
+        QTest.mouseMove(view, inside.toPoint())
+    assert abs(moved.args[0].x() - 20.5) <= 0.5 / zoom + 1e-9 and abs(moved.args[0].y() - 7.5) <= 0.5 / zoom + 1e-9
+    with qtbot.waitSignal(view.clicked) as clicked:
+        QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, inside.toPoint())
+    assert int(clicked.args[0].x()) == 20 and int(clicked.args[0].y()) == 7
+    with qtbot.assertNotEmitted(view.clicked):
+        QTest.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, inside.toPoint())
+        QTest.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           inside.toPoint() + QPoint(40, 0))
+
+
+def test_what_is_painted_is_the_image_its_labels_and_the_bar(view):
+    """The widget's own pixels: each image pixel its colour, a filter number's box over its
+    tile, the colour table along the bar (high at the top)."""
+    values = np.tile(np.linspace(0, 1, 148, dtype=np.float32), (58, 1))
+    view.heatmap.set_image(values, (0.0, 1.0))
+    view.set_levels(Levels(0.0, 1.0), "activation")
+    view.set_map_labels([(100.0, 40.0, "7")], label_font(False, 200, 200))
+    view.resize(700, 300)
+    _settle()
+    shot = view.grab().toImage()
+    lut = colormaps.lut("viridis")
+    zoom, rect = view.zoom(), view.image_rect()
+    for col in (0, 50, 147):
+        pixel = shot.pixelColor(int(rect.left() + (col + 0.5) * zoom), int(rect.top() + 10.5 * zoom))
+        index = min(int(values[10, col] * 256), 255)
+        assert np.abs(np.array([pixel.red(), pixel.green(), pixel.blue()]) - lut[index]).max() <= 2
+    [(_, box)] = view.map_label_rects()
+    assert box.topLeft() == view.map_from_image(QPointF(100.0, 40.0))
+    view.set_map_labels([])
+    bare = view.grab().toImage()
+    corner = (int(box.left()) + 1, int(box.bottom()) - 1)  # the box's fill, under no letter
+    assert shot.pixelColor(*corner) != bare.pixelColor(*corner)
+    beside = (int(box.right()) + 3, int(box.bottom()) - 1)
+    assert shot.pixelColor(*beside) == bare.pixelColor(*beside)
+    bar = view.colour_bar.rect
+    top = shot.pixelColor(int(bar.center().x()), int(bar.top()) + 2)
+    bottom = shot.pixelColor(int(bar.center().x()), int(bar.bottom()) - 2)
+    assert np.abs(np.array([top.red(), top.green(), top.blue()]) - lut[-1]).max() <= 8
+    assert np.abs(np.array([bottom.red(), bottom.green(), bottom.blue()]) - lut[0]).max() <= 8

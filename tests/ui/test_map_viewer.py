@@ -48,13 +48,11 @@ def viewer(qtbot, docks):
 
 def _tile_centre(dock, index) -> QPoint:
     """The widget position (in the plot's viewport) of the middle of map `index`."""
-    y0, x0 = dock.layout_.origin(index)
-    scene = dock.view_box.mapViewToScene(QPointF(x0 + dock.layout_.width / 2, y0 + dock.layout_.height / 2))
-    return dock.plot.mapFromScene(scene)
+    return dock.plot.map_rect_from_image(dock.tile_image_rect(index)).center().toPoint()
 
 
 def _click(dock, index):
-    QTest.mouseClick(dock.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    QTest.mouseClick(dock.plot, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      _tile_centre(dock, index))
 
 
@@ -69,7 +67,7 @@ def test_one_viewer_follows_clicks_in_every_stage(docks, viewer, results):
     _click(docks[1], 4)  # stage 2, filter 5
     assert _visible_viewers() == [viewer]
     assert viewer.windowTitle() == viewer.title.text() == "Conv2 + ReLU · filter 5"
-    np.testing.assert_array_equal(viewer.plot.image_item.image, results[0].stages["Conv2 + ReLU"][4])
+    np.testing.assert_array_equal(viewer.plot.heatmap.image, results[0].stages["Conv2 + ReLU"][4])
     assert viewer.plot.tick_labels() == docks[1].plot.tick_labels()  # its colour bar reads as the stage's
     assert viewer.windowFlags() & Qt.WindowType.Tool == Qt.WindowType.Tool
     assert not viewer.isModal()
@@ -87,21 +85,21 @@ def test_esc_hides_the_viewer(docks, viewer):
 def test_new_results_update_the_viewer(docks, viewer, results):
     _click(docks[1], 4)
     docks[1].show_result(results[1])
-    np.testing.assert_array_equal(viewer.plot.image_item.image, results[1].stages["Conv2 + ReLU"][4])
+    np.testing.assert_array_equal(viewer.plot.heatmap.image, results[1].stages["Conv2 + ReLU"][4])
     lo, hi = docks[1].levels()[:2]
-    np.testing.assert_allclose(viewer.plot.image_item.levels, (lo, hi))
+    np.testing.assert_allclose(viewer.plot.heatmap.levels, (lo, hi))
     docks[0].show_result(results[1])  # another stage: no change here
-    np.testing.assert_array_equal(viewer.plot.image_item.image, results[1].stages["Conv2 + ReLU"][4])
+    np.testing.assert_array_equal(viewer.plot.heatmap.image, results[1].stages["Conv2 + ReLU"][4])
     docks[1].show_result(None)  # the empty state: a dimmed map without numbers
     assert viewer.snapshot().raw is None and viewer.plot.tick_labels() == []
-    assert viewer.plot.image_item.opacity() < 1
+    assert viewer.plot.heatmap.opacity() < 1
 
 
 def test_hover_reads_the_enlarged_map(docks, viewer, results):
     _click(docks[0], 5)
     texts = []
     viewer.hovered.connect(texts.append)
-    viewer.plot.scene().sigMouseMoved.emit(viewer.plot.view_box.mapViewToScene(QPointF(3.5, 8.5)))
+    viewer.plot.pointerMoved.emit(QPointF(3.5, 8.5))
     value = results[0].stages["Conv1 + ReLU"][5, 8, 3]
     assert texts[-1] == viewer.readout.text() == f"Conv1 + ReLU · filter 6 · row 8, col 3 · value {value:.2f}"
     docks[0].show_result(results[1])  # the reading follows a new result under a still pointer
@@ -151,7 +149,7 @@ def test_follows_colours_and_presentation(docks, viewer):
     _click(docks[1], 0)
     small = viewer.readout.font().pointSizeF()
     docks[1].set_colormap("inferno")
-    np.testing.assert_array_equal(viewer.plot.image_item.lut, colormaps.lut("inferno"))
+    np.testing.assert_array_equal(viewer.plot.heatmap.lut, colormaps.lut("inferno"))
     docks[1].set_presentation(True)
     assert viewer.readout.font().pointSizeF() > small
     assert viewer.title.font().pointSizeF() > small
@@ -161,7 +159,7 @@ def test_theme(docks, viewer):
     from mnistviz.ui import theme as themes
 
     viewer.set_theme(themes.LIGHT)
-    assert viewer.plot.backgroundBrush().color() == QColor(themes.LIGHT.plot_background)
+    assert viewer.plot.colours()["background"] == QColor(themes.LIGHT.plot_background)
     assert themes.LIGHT.plot_text in viewer.styleSheet()
 
 
@@ -188,7 +186,7 @@ def test_the_window_has_one_viewer_for_all_stages(qtbot):
     _click(win.stage_docks[1], 4)
     shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and "filter" in w.windowTitle()]
     assert [w.windowTitle() for w in shown] == ["Conv2 + ReLU · filter 5"]
-    np.testing.assert_array_equal(shown[0].plot.image_item.image, win.last_result.stages["Conv2 + ReLU"][4])
+    np.testing.assert_array_equal(shown[0].plot.heatmap.image, win.last_result.stages["Conv2 + ReLU"][4])
     QTest.keyClick(shown[0], Qt.Key.Key_Escape)
     assert not shown[0].isVisible()
     assert win.canvas.image_array().any()

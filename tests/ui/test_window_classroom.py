@@ -121,8 +121,8 @@ def test_theme_menu_colours_the_whole_window_and_is_remembered(open_window, qtbo
     # The docks with plots follow the same theme: no dark panel left in a light window.
     assert win.prediction_dock.plot_widget.backgroundBrush().color().name() == theme.LIGHT.plot_background.lower()
     for dock in win.stage_docks:
-        assert dock.plot.backgroundBrush().color().name() == theme.LIGHT.plot_background.lower()
-    assert win.map_viewer.plot.backgroundBrush().color().name() == theme.LIGHT.plot_background.lower()
+        assert dock.plot.colours()["background"].name() == theme.LIGHT.plot_background.lower()
+    assert win.map_viewer.plot.colours()["background"].name() == theme.LIGHT.plot_background.lower()
     win.close()
     again = open_window()
     assert again.theme is theme.LIGHT and again.theme_actions["light"].isChecked()
