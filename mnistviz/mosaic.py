@@ -1,8 +1,8 @@
 """Feature-map mosaics and colour scales: numpy only, shared by the docks and the export.
 
 One stage ``(C, H, W)`` becomes one 2-D image: the maps tiled in a grid (2 rows x 5
-columns for 10 maps) with thin gaps between them. Gap pixels are NaN, which pyqtgraph
-draws transparent (the view's background shows through) and the export paints in
+columns for 10 maps) with thin gaps between them. Gap pixels are NaN, which the heatmap
+view draws transparent (its background shows through) and the export paints in
 its background colour. One image per stage instead of one per map keeps a repaint
 cheap (DESIGN.md: 1.6 ms for all 30 maps instead of 8.5 ms).
 
@@ -17,7 +17,7 @@ Colour scales ("scale modes"):
 ``"map"``
     every map stretched to its own min..max. Shows the pattern inside weak maps, but
     colours are *relative*: the values shown are normalised to [0, 1] per map in
-    numpy (pyqtgraph levels are per image, not per tile), the levels are (0, 1) and
+    numpy (a heatmap's levels are per image, not per tile), the levels are (0, 1) and
     ``Levels.relative`` is True, so a colour bar reads "relative", not a value.
 
 On screen the grid follows the room it gets (`fit_grid`: 1x10 in a wide strip, 5x2 in a
@@ -25,7 +25,7 @@ tall one); `grid_shape` is the default (the export's contact sheet, a dock not y
 out).
 
 Coordinates: ``MosaicLayout.locate(y, x)`` maps a mosaic pixel (row, column; floats
-are floored, e.g. view coordinates from pyqtgraph) back to ``(filter, row, col)``,
+are floored, e.g. the pointer's image coordinates from the heatmap view) back to ``(filter, row, col)``,
 all 0-based, or None in a gap or outside.
 """
 

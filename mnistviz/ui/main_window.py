@@ -6,8 +6,6 @@ The docks only read Results; this class owns no drawing or inference logic.
 
 from __future__ import annotations
 
-import gc
-import logging
 import time
 from pathlib import Path
 
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from mnistviz import colormaps
-from mnistviz.resources import BUNDLED_MODELS, bundled_model
 from mnistviz.ui.canvas_panel import CanvasPanel
 from mnistviz.ui.explain_docks import ExplainDocks
 from mnistviz.ui.featuremap_dock import FeatureMapDock, SharedGrid
@@ -42,10 +39,9 @@ from mnistviz.ui.compare_dock import CompareTools
 from mnistviz.ui.dock_notes import install_dock_notes
 from mnistviz.ui.quiz import QuizMode
 from mnistviz.ui.settings import Settings
+from mnistviz.ui.model_loading import ModelLoading
 from mnistviz.ui.pacing import AnalysisPacer
 from mnistviz.ui.worker import InferenceService, ModelInfo
-
-MODEL_FILTER = "mnistviz models (*.pt *.pth *.ts *.ptl);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -111,8 +107,7 @@ class MainWindow(QMainWindow):
         self.service.worker.resultReady.connect(self._on_result)
         self.service.worker.failed.connect(self.show_error_in_status)
         self.service.worker.failed.connect(lambda _message: self.pacer.failed())
-        self.service.worker.modelLoaded.connect(self._on_model_loaded)
-        self.service.worker.modelFailed.connect(self._on_model_failed)
+        self.model_loading = ModelLoading(self)
         # strokeChanged covers every change, a stroke's last one included: strokeFinished
         # would only submit the same image twice.
         self.canvas.strokeChanged.connect(self.request_analysis)
@@ -124,7 +119,7 @@ class MainWindow(QMainWindow):
         self.input_dock.centringToggled.connect(self._on_centring_toggled)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_colours_changed)
         self.service.start()
-        self.load_model(model_path or self._initial_model())
+        self.model_loading.load_first(model_path or self.model_loading.initial_path())
         self._show_empty()
 
     # --- layout -------------------------------------------------------------------------
@@ -152,11 +147,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.timing_label)
 
     # --- settings -------------------------------------------------------------------------
-    def _initial_model(self) -> Path:
-        saved = self.settings.get("model")
-        # A saved path that is gone is still tried: the refusal says so and falls back.
-        return bundled_model(saved) if saved in BUNDLED_MODELS else Path(saved)
-
     def _restore_settings(self) -> None:
         geometry, state = self.settings.layout()
         window_layout.restore_or_fit(self, geometry, self._right_docks(), [self.input_dock])
@@ -239,66 +229,12 @@ class MainWindow(QMainWindow):
         elif self.presentation.active:
             self.set_presentation(False)
 
-    # --- model ----------------------------------------------------------------------------
+    # --- model (ui/model_loading.py) ---------------------------------------------------------
     def load_model(self, path: str | Path) -> None:
-        self._requested_model = Path(path)  # a refusal names it: the worker's reason is technical
-        self.model_label.setText(f"Loading model {Path(path).name}…")
-        self.service.load_model(path)
+        self.model_loading.load(path)
 
     def load_model_dialog(self) -> None:
-        path = self._ask_for_file("Load a model", "last_model_folder", MODEL_FILTER)
-        if path:
-            self.load_model(path)
-
-    @Slot(object)
-    def _on_model_loaded(self, info: ModelInfo) -> None:
-        if self.model_info is None:
-            # Torch, Qt and the window are ~200,000 long-lived objects: a full garbage
-            # collection walked them all and froze the window for ~130 ms now and then.
-            gc.freeze()
-        self.model_info = info
-        for dock, name, shape in zip(self.stage_docks, info.stage_names, info.stage_shapes):
-            dock.configure(name, shape)
-        bundled = {Path(a.data()).resolve(): n for n, a in self.model_actions.items()}
-        name = bundled.get(info.path.resolve())
-        if name:
-            self.model_actions[name].setChecked(True)
-            self.settings.set("model", name)
-        else:
-            checked = self.model_group.checkedAction()
-            if checked:
-                checked.setChecked(False)
-            self.settings.set("model", str(info.path))
-        accuracy = "" if info.test_accuracy is None else f" · test accuracy {info.test_accuracy * 100:.2f} %"
-        self.model_label.setText(f"Model: {info.name}{accuracy}")
-        self.modelChanged.emit(info)
-        self.request_analysis()
-
-    @Slot(str)
-    def _on_model_failed(self, message: str) -> None:
-        logging.getLogger(__name__).warning("model refused: %s", message)
-        name = self._requested_model.name
-        plain = (f"{name} is not a model mnistviz can use: it needs a model file made for mnistviz, "
-                 "like the ones in the Model menu." if self._requested_model.is_file()
-                 else f"{name} is a folder, not a model file: choose a model file inside it."
-                 if self._requested_model.is_dir()
-                 else f"{name} was not found: it may have been moved, renamed or deleted.")
-        if self.model_info is not None:
-            self.model_label.setText(f"Model: {self.model_info.name} (kept)")
-            plain += f"\n\nStill using the model “{self.model_info.name}”."
-        else:
-            self.model_label.setText("No model loaded")
-        # Nothing loaded yet (a saved or --model path went bad): the built-in model, and the bad
-        # path is forgotten, or every start would fail the same way.
-        fallback = bundled_model()
-        falls_back = self.model_info is None and self._requested_model.resolve() != fallback.resolve()
-        if falls_back:
-            plain = f"The model “{name}” could not be loaded; using the built-in model instead.\n\n{plain}"
-            self.settings.forget("model")
-        self.tell_user("Cannot load the model", plain, details=message)
-        self.modelRefused.emit(message)
-        if falls_back:
-            self.load_model(fallback)
+        self.model_loading.ask_and_load()
 
     # --- drawing -> analysis -> docks -------------------------------------------------------
     @Slot()
@@ -381,7 +317,7 @@ class MainWindow(QMainWindow):
     def save_drawing_dialog(self) -> None:
         drawing_files.save_dialog(self)
 
-    def _ask_for_file(self, title: str, folder_key: str, name_filter: str) -> str:
+    def ask_for_file(self, title: str, folder_key: str, name_filter: str) -> str:
         """A file dialog that starts in, and remembers, the folder last used for this kind of file."""
         path, _ = QFileDialog.getOpenFileName(self, title, self.settings.get(folder_key), name_filter)
         if path:

@@ -73,7 +73,7 @@ def test_closing_while_a_model_loads_returns_and_emits_nothing(qtbot, contract_m
     win = open_window(qtbot, contract_model_path, service, owned_by_qtbot=False)  # the test deletes it
     emitted = []
     service.worker.modelLoaded.connect(lambda info: emitted.append(info), Qt.ConnectionType.DirectConnection)
-    assert started.wait(30)
+    qtbot.waitUntil(started.is_set, timeout=30_000)  # the first load starts once the window has painted
     win.close()
     assert not returned.is_set()  # close did not wait for the load
     thread = service.thread
