@@ -112,8 +112,9 @@ class ColourBar:
         return [text for _, text in sorted(self.ticks, key=lambda t: -t[0])]
 
     def _set_label(self, variants: tuple[str, ...]) -> None:
-        self._label_variants = variants
-        self._choose_label()
+        if variants != self._label_variants:  # the same words for every result of a stage
+            self._label_variants = variants
+            self._choose_label()
 
     def _choose_label(self) -> None:
         """The longest label variant that fits along the bar."""
