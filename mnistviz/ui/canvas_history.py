@@ -30,7 +30,11 @@ class CanvasHistory:
         self._redo: deque[Snapshot] = deque(maxlen=levels)
         self.strokes: tuple[DrawnStroke, ...] = ()
         self.recorded = True
-        self._clock_start: float | None = None  # monotonic seconds at t_ms = 0
+        # The drawing clock: at monotonic second `_clock_start` it read `_clock_base_ms`.
+        # (Kept as a pair: subtracting the base from a large monotonic value instead lost the
+        # last bits, and a stroke began a few nanoseconds *before* the moment it continued.)
+        self._clock_start: float | None = None
+        self._clock_base_ms = 0.0
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -75,9 +79,9 @@ class CanvasHistory:
         """Milliseconds since the drawing began; never before `not_before` (times rise)."""
         now = time.monotonic()
         if self._clock_start is None:
-            last_t = float(self.strokes[-1].points[-1, 2]) if self.strokes else 0.0
-            self._clock_start = now - last_t / 1000
-        return max((now - self._clock_start) * 1000, not_before)
+            self._clock_start = now
+            self._clock_base_ms = float(self.strokes[-1].points[-1, 2]) if self.strokes else 0.0
+        return max(self._clock_base_ms + (now - self._clock_start) * 1000, not_before)
 
     def _adopt(self, snapshot: Snapshot) -> Snapshot:
         self.strokes, self.recorded = snapshot.strokes, snapshot.recorded
