@@ -23,6 +23,15 @@ WIDEST_NUMBER = "-0.0000"  # as wide as format_value's usual numbers get
 _LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
+def transparent_pixmap(width: float, height: float, ratio: float) -> QPixmap:
+    """An empty pixmap of width x height logical pixels at device pixel ratio `ratio`, for
+    painting something once and copying it after that."""
+    pixmap = QPixmap(max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap
+
+
 class ColourBar:
     """Geometry, text and painting of one colour bar.
 
@@ -178,10 +187,7 @@ class ColourBar:
         """The bar, its frame and the rotated axis label, in a transparent pixmap whose
         top-left corner is `_static_origin()`."""
         origin = self._static_origin()
-        width, height = self.label_width() + self.bar_width + 1, self.rect.height() + 2
-        pixmap = QPixmap(max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio)))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap = transparent_pixmap(self.label_width() + self.bar_width + 1, self.rect.height() + 2, ratio)
         painter = QPainter(pixmap)
         painter.translate(-origin)
         if self._bar_image is not None:

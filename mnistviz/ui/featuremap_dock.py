@@ -83,7 +83,6 @@ class FeatureMapDock(QDockWidget):
         self._levels: Levels | None = None
         self._hover: tuple[int, int, int] | None = None
         self._label_font = None  # the filter numbers' font; None: the tiles are too small for them
-        self._theme = themes.DARK
         self.stage_name = ""
         self.layout_: MosaicLayout | None = None
         self.grid_group: SharedGrid | None = None  # set by SharedGrid
@@ -101,7 +100,7 @@ class FeatureMapDock(QDockWidget):
         self.setWidget(body)
 
         self.plot.set_lut(colormap)
-        self.set_theme(self._theme)
+        self.set_theme(themes.DARK)
         self.plot.pointerMoved.connect(self._on_pointer_moved)
         self.plot.clicked.connect(self._on_clicked)
         self.plot.left.connect(self._on_left)
@@ -243,7 +242,6 @@ class FeatureMapDock(QDockWidget):
 
     def set_theme(self, theme: themes.Theme) -> None:
         """The colours around the maps: background, text, filter numbers' boxes."""
-        self._theme = theme
         self.widget().setStyleSheet(f"#featureMapBody {{ background: {theme.plot_background}; }} "
                                     f"#readout {{ color: {theme.plot_dim_text}; }}")
         self.plot.set_theme(theme)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QWidget
 from mnistviz import colormaps
 from mnistviz.mosaic import Levels, fit_zoom, snap_zoom
 from mnistviz.ui import theme as themes
-from mnistviz.ui.colour_bar import ColourBar
+from mnistviz.ui.colour_bar import ColourBar, transparent_pixmap
 from mnistviz.ui.heatmap_image import HeatmapImage
 
 HINT = "Hover over a map to read its values · click a map to enlarge it"
@@ -389,10 +389,7 @@ class HeatmapView(QWidget):
 
     def _paint_labels(self) -> QPixmap:
         """The filter numbers on a transparent pixmap the size of the widget."""
-        ratio = self.devicePixelRatioF()
-        layer = QPixmap(max(1, math.ceil(self.width() * ratio)), max(1, math.ceil(self.height() * ratio)))
-        layer.setDevicePixelRatio(ratio)
-        layer.fill(Qt.GlobalColor.transparent)
+        layer = transparent_pixmap(self.width(), self.height(), self.devicePixelRatioF())
         painter = QPainter(layer)
         painter.setFont(self._label_font)
         painter.setPen(self._text)

@@ -101,6 +101,7 @@ class CurveJob(QObject):
         self._worker.failed.connect(self._on_failed)
         self.thread.finished.connect(self._worker.deleteLater)
         self._newest = 0
+        self._waiting = False  # the newest request is still being computed
         self._stopped = False
         app = QCoreApplication.instance()
         if app is not None:  # a script that quits the event loop without closing the window
@@ -113,6 +114,7 @@ class CurveJob(QObject):
 
     def request(self, drawing: Drawing, model_path: Path, centre: bool) -> int:
         self._newest += 1
+        self._waiting = True
         if not self._stopped:  # after stop() the worker is gone: nothing is computed
             self._worker.submit(self._newest, drawing, Path(model_path), centre)
         return self._newest
@@ -120,9 +122,13 @@ class CurveJob(QObject):
     def forget(self) -> None:
         """No answer wanted for anything asked so far."""
         self._newest += 1
+        self._waiting = False
 
     def cancel(self) -> None:
-        """No answer wanted, and the computation under way stops at its next frame."""
+        """No answer wanted, and the computation under way stops at its next frame. Called on
+        every pointer move while the pen is down: with nothing under way it does nothing."""
+        if not self._waiting:
+            return
         self.forget()
         if not self._stopped:
             self._worker.cancel()
@@ -134,11 +140,13 @@ class CurveJob(QObject):
     @Slot(int, object)
     def _on_ready(self, request_id: int, curves) -> None:
         if request_id == self._newest:
+            self._waiting = False
             self.ready.emit(request_id, curves)
 
     @Slot(int, str)
     def _on_failed(self, request_id: int, message: str) -> None:
         if request_id == self._newest:
+            self._waiting = False
             self.failed.emit(request_id, message)
 
 
